@@ -1,0 +1,1 @@
+"""MobiliseSME site core: content model, validation and generators. Never imports mkdocs."""

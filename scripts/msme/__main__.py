@@ -1,0 +1,3 @@
+from msme.cli import main
+
+main()

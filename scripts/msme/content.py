@@ -1,0 +1,117 @@
+"""Find content files, parse their front matter, and pair translations with their originals."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+
+TYPE_BY_FOLDER = {"stories": "story", "guides": "guide", "events": "event"}
+
+
+@dataclass
+class Problem:
+    """One thing wrong with the content: where, which field, what, and how to fix it."""
+
+    path: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.field}: {self.message}"
+
+
+@dataclass
+class SourceFile:
+    """A Markdown file under docs/ with its parsed front matter."""
+
+    rel: str  # path relative to docs/, with forward slashes
+    lang: str
+    original_rel: str  # the default-language file this one translates (itself for originals)
+    meta: dict[str, Any] = field(default_factory=dict)
+    body: str = ""
+    digest: str = ""  # content hash of the file's bytes
+    problem: Problem | None = None
+
+    @property
+    def is_original(self) -> bool:
+        """True for a file in the default language."""
+        return self.rel == self.original_rel
+
+    @property
+    def folder(self) -> str:
+        """The page's folder relative to docs/ ('' at the top)."""
+        return self.rel.rpartition("/")[0]
+
+    @property
+    def content_type(self) -> str:
+        """story, guide, event or page: explicit `type:` or inferred from the top folder."""
+        explicit = self.meta.get("type")
+        if explicit:
+            return str(explicit)
+        return TYPE_BY_FOLDER.get(self.rel.split("/", 1)[0], "page") if "/" in self.rel else "page"
+
+
+def file_digest(data: bytes) -> str:
+    """Short content hash used to record which version of an original a translation follows."""
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def split_lang(rel: str, locales: list[str], default: str) -> tuple[str, str]:
+    """Return (language, original path) for a docs-relative path in the suffix layout."""
+    stem, _, ext = rel.rpartition(".")
+    base, dot, suffix = stem.rpartition(".")
+    if dot and suffix in locales and suffix != default:
+        return suffix, f"{base}.{ext}"
+    return default, rel
+
+
+def parse_file(path: Path, rel: str, lang: str, original_rel: str) -> SourceFile:
+    """Read one Markdown file; a YAML error becomes a Problem instead of an exception."""
+    data = path.read_bytes()
+    sf = SourceFile(rel=rel, lang=lang, original_rel=original_rel, digest=file_digest(data))
+    try:
+        post = frontmatter.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        sf.problem = Problem(rel, "(file)", f"is not UTF-8 text ({exc.reason}); save it as UTF-8")
+        return sf
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 2}, column {mark.column + 1}" if mark else ""
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        sf.problem = Problem(
+            rel, "(front matter)",
+            f"YAML does not parse{where}: {what} (check indentation, and quote values that contain ': ')",
+        )
+        return sf
+    if not isinstance(post.metadata, dict):
+        sf.problem = Problem(rel, "(front matter)", "must be a YAML mapping of field: value lines")
+        return sf
+    sf.meta, sf.body = dict(post.metadata), post.content
+    return sf
+
+
+def discover(docs_dir: Path, locales: list[str], default: str) -> list[SourceFile]:
+    """Parse every Markdown file under docs_dir, sorted by path."""
+    files = []
+    for path in sorted(docs_dir.rglob("*.md")):
+        rel = path.relative_to(docs_dir).as_posix()
+        lang, original = split_lang(rel, locales, default)
+        files.append(parse_file(path, rel, lang, original))
+    return files
+
+
+def merge_translation(original: Any, overlay: Any) -> Any:
+    """Overlay a translation's fields on its original: dicts by key, lists item by item."""
+    if isinstance(original, dict) and isinstance(overlay, dict):
+        merged = dict(original)
+        for key, value in overlay.items():
+            merged[key] = merge_translation(original.get(key), value) if key in original else value
+        return merged
+    if isinstance(original, list) and isinstance(overlay, list) and len(original) == len(overlay):
+        return [merge_translation(o, t) for o, t in zip(original, overlay, strict=True)]
+    return overlay

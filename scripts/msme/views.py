@@ -1,0 +1,178 @@
+"""Turn validated pages into plain, localised values for the templates (which escape them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from msme import l10n, model
+from msme.consent import ConsentRecord
+from msme.paths import DATA_DIR
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every view needs: the language, its labels and the consent register."""
+
+    lang: str
+    labels: dict[str, Any]
+    consent: dict[str, ConsentRecord]
+
+    def person(self, pid: str, role: str, scope: str = "name") -> str:
+        """A person's name where their consent allows it, otherwise the neutral role wording."""
+        rec = self.consent.get(pid)
+        return rec.name if rec is not None and rec.allows(scope) else role
+
+
+def organisation(org: model.Organisation, ctx: Context) -> dict[str, str]:
+    """Fact-box values for one company."""
+    return {
+        "name": org.name or ctx.labels["not_named"],
+        "country": l10n.country(org.country, ctx.lang),
+        "country_code": org.country or "",
+        "city": org.city or "",
+        "sector": ctx.labels["sectors"].get(org.sector, "") if org.sector else "",
+        "description": org.description or "",
+    }
+
+
+def sources(page: model.Page, ctx: Context) -> list[dict[str, str]]:
+    """Source list with a localised note on how sure each one is."""
+    return [
+        {"title": s.title, "url": str(s.url), "confidence": ctx.labels["source_confidence"][s.confidence]}
+        for s in page.sources
+    ]
+
+
+def quotes(page: model.Story | model.Event, ctx: Context, roles: dict[str, str]) -> list[dict[str, str]]:
+    """Quotes whose speaker has consented to being quoted; the rest are dropped."""
+    out = []
+    for q in page.quotes:
+        rec = ctx.consent.get(q.person)
+        if rec is None or not rec.allows("quote"):
+            continue
+        role = roles.get(q.person, "")
+        out.append({"text": q.text, "name": ctx.person(q.person, role), "role": role,
+                    "source_url": str(page.sources[q.source].url) if q.source < len(page.sources) else ""})
+    return out
+
+
+def story(page: model.Story, ctx: Context) -> dict[str, Any]:
+    """Everything a story page shows, localised."""
+    lab = ctx.labels
+    roles = {p.id: p.role for p in page.people}
+    period = " – ".join(x for x in (l10n.date(page.period.start, ctx.lang), l10n.date(page.period.end, ctx.lang)) if x)
+    return {
+        "sending": organisation(page.sending, ctx),
+        "host": organisation(page.host, ctx),
+        "duration": l10n.months(page.duration_months, ctx.lang) if page.duration_months else lab["not_stated"],
+        "period": period,
+        "types": [lab["collaboration"][t] for t in page.collaboration_types],
+        "sought": page.sought.model_dump(),
+        "activities": page.activities,
+        "results_heading": lab["results_expected" if page.results.kind == "expected" else "results_reported"],
+        "results": [
+            (lab[key], items)
+            for key, items in (("results_both", page.results.both), ("results_host", page.results.host),
+                               ("results_sending", page.results.sending))
+            if items
+        ],
+        "quotes": quotes(page, ctx, roles),
+        "sources": sources(page, ctx),
+        "published": l10n.date(page.published, ctx.lang),
+    }
+
+
+def guide(page: model.Guide, ctx: Context) -> dict[str, Any]:
+    """Audience, review date, steps and an optional data table."""
+    return {
+        "audiences": [ctx.labels["audiences"][a] for a in page.audiences],
+        "reviewed": l10n.date(page.reviewed, ctx.lang),
+        "steps": [s.model_dump() for s in page.steps],
+        "table": data_table(page.data_table, ctx) if page.data_table else None,
+        "sources": sources(page, ctx),
+    }
+
+
+def event(page: model.Event, ctx: Context) -> dict[str, Any]:
+    """Date, place, figures, speakers by session, takeaways."""
+    roles = {s.person: s.role for s in page.speakers}
+    speakers = {
+        s.person: {"name": ctx.person(s.person, f"{s.role}, {s.affiliation}"), "role": s.role,
+                   "affiliation": s.affiliation}
+        for s in page.speakers
+    }
+    return {
+        "when": l10n.date_range(page.start, page.end, ctx.lang),
+        "where": ", ".join(x for x in (page.place.venue, page.place.city,
+                                       l10n.country(page.place.country, ctx.lang)) if x),
+        "attendees": l10n.number(page.attendees, ctx.lang) if page.attendees is not None else "",
+        "organisers": page.organisers,
+        "figures": figures(page, ctx),
+        "sessions": [{"title": s.title, "speakers": [speakers[p] for p in s.speakers]} for s in page.sessions],
+        "takeaways": page.takeaways,
+        "quotes": quotes(page, ctx, {k: f"{v}, {speakers[k]['affiliation']}" for k, v in roles.items()}),
+        "sources": sources(page, ctx),
+    }
+
+
+def figures(page: model.Event | model.GenericPage, ctx: Context) -> list[dict[str, str]]:
+    """Key figures formatted for the language, each with its source link."""
+    return [
+        {"value": l10n.figure(f.value, f.unit, ctx.lang), "label": f.label,
+         "source_url": str(page.sources[f.source].url) if f.source < len(page.sources) else ""}
+        for f in page.key_figures
+    ]
+
+
+def generic(page: model.GenericPage, ctx: Context) -> dict[str, Any]:
+    """Key figures and sources of a plain page."""
+    return {"figures": figures(page, ctx), "sources": sources(page, ctx)}
+
+
+def data_table(name: str, ctx: Context, data_dir: Path = DATA_DIR) -> dict[str, Any]:
+    """Rows of a data table from data/<name>.yml, localised and sorted by country name."""
+    raw = yaml.safe_load((data_dir / f"{name}.yml").read_text(encoding="utf-8"))
+    if name == "grants":
+        rows = sorted(
+            ({"country": l10n.country(code, ctx.lang), "code": code, "amount": l10n.money(eur, ctx.lang)}
+             for code, eur in raw["per_month"].items()),
+            key=lambda r: l10n.sort_key(r["country"]),
+        )
+        return {"kind": name, "rows": rows, "disability": l10n.money(raw["disability_rate"], ctx.lang),
+                "source": raw["source"]}
+    rows = sorted(
+        ({**row, "country_name": l10n.country(row["country"], ctx.lang),
+          "confidence": ctx.labels["source_confidence"].get(row.get("confidence", "sure"), "")}
+         for row in raw),
+        key=lambda r: l10n.sort_key(r["country_name"]),
+    )
+    return {"kind": name, "rows": rows}
+
+
+def story_card(page: model.Story, url: str, ctx: Context) -> dict[str, str]:
+    """One entry of the story list."""
+    return {
+        "url": url,
+        "title": page.title,
+        "summary": page.summary,
+        "exchange": ctx.labels["exchange"].format(
+            sending=l10n.country(page.sending.country, ctx.lang), host=l10n.country(page.host.country, ctx.lang)
+        ),
+        "sector": ", ".join(
+            ctx.labels["sectors"][s] for s in dict.fromkeys(x for x in (page.sending.sector, page.host.sector) if x)
+        ),
+        "year": str(page.published.year) if page.published else "",
+        "date": page.published.isoformat() if page.published else "",
+    }
+
+
+VIEWS = {"story": story, "guide": guide, "event": event, "page": generic}
+
+
+def for_page(page: model.Page, ctx: Context) -> dict[str, Any]:
+    """The view for any page, chosen by its type."""
+    return VIEWS[page.type](page, ctx)

@@ -1,0 +1,55 @@
+"""Controlled vocabularies (countries, sectors, collaboration types, audiences) from data/."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from msme.paths import DATA_DIR
+
+
+_SINGULAR = {
+    "countries": "country code",
+    "sectors": "NACE section",
+    "collaboration_types": "collaboration type",
+    "audiences": "audience",
+}
+
+
+@dataclass(frozen=True)
+class Vocab:
+    """The allowed values for controlled fields, with their English labels."""
+
+    countries: dict[str, dict]
+    sectors: dict[str, str]
+    collaboration_types: dict[str, str]
+    audiences: dict[str, str]
+
+    def check(self, kind: str, value: str) -> str:
+        """Return value if allowed in vocabulary `kind`, else raise ValueError naming the fix."""
+        allowed: dict = getattr(self, kind)
+        if value in allowed:
+            return value
+        hint = difflib.get_close_matches(str(value), list(allowed), n=3)
+        close = f"; did you mean {', '.join(hint)}?" if hint else ""
+        raise ValueError(
+            f"unknown {_SINGULAR[kind]} {value!r}{close} "
+            f"(use one of the codes under {kind}: in data/vocabularies.yml: "
+            f"{', '.join(list(allowed)[:12])}{', …' if len(allowed) > 12 else ''})"
+        )
+
+
+@lru_cache(maxsize=4)
+def load_vocab(path: Path = DATA_DIR / "vocabularies.yml") -> Vocab:
+    """Read the vocabularies file once per process."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return Vocab(
+        countries=raw["countries"],
+        sectors=raw["sectors"],
+        collaboration_types=raw["collaboration_types"],
+        audiences=raw["audiences"],
+    )
