@@ -17,11 +17,11 @@ from mkdocs.structure.pages import Page
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from msme import l10n, views  # noqa: E402
-from msme.content import split_lang  # noqa: E402
-from msme.model import Story  # noqa: E402
-from msme.siteconfig import load_site_config  # noqa: E402
-from msme.validate import Site, load_site  # noqa: E402
+from msme import l10n, views
+from msme.content import split_lang
+from msme.model import Story
+from msme.siteconfig import load_site_config
+from msme.validate import Site, load_site
 
 TEMPLATES = {"story": "story.html", "guide": "guide.html", "event": "event.html"}
 STORY_LIST = "stories/index.md"
@@ -110,7 +110,7 @@ def _story_cards(site: Site, lang: str, ctx: views.Context, config: MkDocsConfig
     return sorted(cards, key=lambda c: (c["date"], c["title"]), reverse=True)
 
 
-def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 (jinja types)
+def on_env(env, config: MkDocsConfig, files: Files):
     """Register `Markup` so templates can mark core-built HTML safe explicitly."""
     env.globals["Markup"] = Markup
     return env

@@ -53,7 +53,9 @@ class SourceFile:
         explicit = self.meta.get("type")
         if explicit:
             return str(explicit)
-        return TYPE_BY_FOLDER.get(self.rel.split("/", 1)[0], "page") if "/" in self.rel else "page"
+        top, _, rest = self.original_rel.partition("/")
+        # stories/index.md is the list page of its folder, not a story
+        return TYPE_BY_FOLDER.get(top, "page") if rest and rest != "index.md" else "page"
 
 
 def file_digest(data: bytes) -> str:
@@ -84,7 +86,8 @@ def parse_file(path: Path, rel: str, lang: str, original_rel: str) -> SourceFile
         where = f" at line {mark.line + 2}, column {mark.column + 1}" if mark else ""
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         sf.problem = Problem(
-            rel, "(front matter)",
+            rel,
+            "(front matter)",
             f"YAML does not parse{where}: {what} (check indentation, and quote values that contain ': ')",
         )
         return sf

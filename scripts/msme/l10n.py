@@ -22,7 +22,9 @@ I18N_DIR = DATA_DIR / "i18n"
 def _deep_merge(base: dict, over: dict) -> dict:
     out = dict(base)
     for key, value in over.items():
-        out[key] = _deep_merge(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+        out[key] = (
+            _deep_merge(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+        )
     return out
 
 

@@ -174,19 +174,14 @@ class Story(Page):
     def _published_needs(self) -> Story:
         if self.status == "draft":
             return self
-        missing = [
-            f"{side}.country"
-            for side in ("sending", "host")
-            if getattr(self, side).country is None
-        ]
+        missing = [f"{side}.country" for side in ("sending", "host") if getattr(self, side).country is None]
         if self.published is None:
             missing.append("published")
         if not self.sources:
             missing.append("sources")
         if missing:
             raise ValueError(
-                f"a {self.status} story needs {', '.join(missing)} "
-                "(fill them in from a source, or set status: draft)"
+                f"a {self.status} story needs {', '.join(missing)} (fill them in from a source, or set status: draft)"
             )
         return self
 
@@ -284,14 +279,31 @@ MODELS: dict[str, type[Page]] = {
 # Fields a translation may set (list items as `[]`); everything else comes from the original,
 # so facts such as countries, durations and figures cannot drift between languages.
 TRANSLATABLE = {
-    "title", "summary", "name", "gaps[]",
-    "sending.description", "host.description", "sending.name", "host.name",
-    "sought.sending", "sought.host", "activities[]",
-    "results.both[]", "results.host[]", "results.sending[]",
-    "quotes[].text", "images[].alt", "people[].role",
-    "steps[].title", "steps[].text",
-    "place.venue", "speakers[].role", "sessions[].title",
-    "key_figures[].label", "takeaways[]", "sources[].title",
+    "title",
+    "summary",
+    "name",
+    "gaps[]",
+    "sending.description",
+    "host.description",
+    "sending.name",
+    "host.name",
+    "sought.sending",
+    "sought.host",
+    "activities[]",
+    "results.both[]",
+    "results.host[]",
+    "results.sending[]",
+    "quotes[].text",
+    "images[].alt",
+    "people[].role",
+    "steps[].title",
+    "steps[].text",
+    "place.venue",
+    "speakers[].role",
+    "sessions[].title",
+    "key_figures[].label",
+    "takeaways[]",
+    "sources[].title",
 }
 TRANSLATION_ONLY = {"translation_of"}
 
@@ -306,6 +318,8 @@ def normalise_path(parts: list[Any]) -> str:
 
 def is_translatable(path: str) -> bool:
     """True when a translation may set the value at this normalised path."""
-    return path in TRANSLATABLE or path in TRANSLATION_ONLY or re.sub(r"\[\]$", "", path) in {
-        p.removesuffix("[]") for p in TRANSLATABLE if p.endswith("[]")
-    }
+    return (
+        path in TRANSLATABLE
+        or path in TRANSLATION_ONLY
+        or re.sub(r"\[\]$", "", path) in {p.removesuffix("[]") for p in TRANSLATABLE if p.endswith("[]")}
+    )

@@ -17,7 +17,7 @@ def atomic_build(config: Path, dest: Path, extra_env: dict[str, str] | None = No
     tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=dest.parent))
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(extra_env or {})}
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(tmp)]
-    result = subprocess.run(cmd, env=env, cwd=config.parent)
+    result = subprocess.run(cmd, env=env, cwd=config.parent, check=False)
     if result.returncode != 0:
         shutil.rmtree(tmp, ignore_errors=True)
         print(f"Build failed; the previous site in {dest} is unchanged.", file=sys.stderr)

@@ -50,14 +50,12 @@ class SiteConfig:
 @lru_cache(maxsize=8)
 def load_site_config(path: Path = ROOT / "mkdocs.yml") -> SiteConfig:
     """Parse mkdocs.yml for the i18n plugin's language list and the site URL."""
-    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (safe subclass)
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     langs: list[Language] = []
     for plugin in raw.get("plugins", []):
         if isinstance(plugin, dict) and "i18n" in plugin:
             for entry in plugin["i18n"].get("languages", []):
-                langs.append(
-                    Language(entry["locale"], entry.get("name", entry["locale"]), bool(entry.get("default")))
-                )
+                langs.append(Language(entry["locale"], entry.get("name", entry["locale"]), bool(entry.get("default"))))
     langs.sort(key=lambda lang: not lang.default)
     if not langs or not langs[0].default:
         raise ValueError(f"{path}: plugins.i18n.languages: no default language (set default: true on one)")

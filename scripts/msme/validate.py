@@ -57,18 +57,24 @@ def _describe(err: dict[str, Any], ctype: str) -> tuple[str, str]:
         return where, f"is not a known field (check its spelling or remove it{hint})"
     if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
         bound = ctx.get("le", ctx.get("ge", ctx.get("lt", ctx.get("gt"))))
-        rel = {"less_than_equal": "at most", "greater_than_equal": "at least",
-               "less_than": "below", "greater_than": "above"}[kind]
+        rel = {
+            "less_than_equal": "at most",
+            "greater_than_equal": "at least",
+            "less_than": "below",
+            "greater_than": "above",
+        }[kind]
         return where, f"must be {rel} {bound}, got {got!r} (correct the number)"
     if kind == "literal_error":
         return where, f"got {got!r}; {err['msg'].lower()} (pick one of these)"
-    if kind.startswith("date") or kind.startswith("datetime"):
+    if kind.startswith(("date", "datetime")):
         return where, f"got {got!r}; must be a date written YYYY-MM-DD"
     if kind == "string_pattern_mismatch":
         return where, f"got {got!r}; must match {ctx.get('pattern')} (e.g. 2021-05 or 2021-05-03)"
     if kind == "string_type" and isinstance(got, bool):
-        return where, (f"YAML read this as {'yes' if got else 'no'}/{str(got).lower()}; "
-                       "put the value in quotes (e.g. country: \"NO\" for Norway)")
+        return where, (
+            f"YAML read this as {'yes' if got else 'no'}/{str(got).lower()}; "
+            'put the value in quotes (e.g. country: "NO" for Norway)'
+        )
     if kind == "value_error":
         return where, str(ctx.get("error", err["msg"]))
     if kind in ("too_short", "string_too_short"):
@@ -105,22 +111,45 @@ def _overlay_paths(value: Any, prefix: list[Any]) -> list[list[Any]]:
 
 def _check_translation(sf: SourceFile, original: SourceFile | None) -> list[Problem]:
     if original is None:
-        return [Problem(sf.rel, "(file)", f"translates {sf.original_rel}, which does not exist "
-                        "(rename the file to match its original, or delete it)")]
+        return [
+            Problem(
+                sf.rel,
+                "(file)",
+                f"translates {sf.original_rel}, which does not exist "
+                "(rename the file to match its original, or delete it)",
+            )
+        ]
     problems = []
     if not sf.meta.get("translation_of"):
-        problems.append(Problem(sf.rel, "translation_of", "is required in a translation (run "
-                                f"`./dev msme status` and copy the hash it shows for {sf.original_rel})"))
+        problems.append(
+            Problem(
+                sf.rel,
+                "translation_of",
+                "is required in a translation (run "
+                f"`./dev msme status` and copy the hash it shows for {sf.original_rel})",
+            )
+        )
     for path in _overlay_paths(sf.meta, []):
         dotted = model.normalise_path(path)
         if not model.is_translatable(dotted):
-            problems.append(Problem(sf.rel, dotted, "is not translatable; set it in the original "
-                                    f"{sf.original_rel} only (delete it here)"))
+            problems.append(
+                Problem(
+                    sf.rel,
+                    dotted,
+                    f"is not translatable; set it in the original {sf.original_rel} only (delete it here)",
+                )
+            )
     for key, value in sf.meta.items():
         orig = original.meta.get(key)
         if isinstance(value, list) and isinstance(orig, list) and len(value) != len(orig):
-            problems.append(Problem(sf.rel, key, f"has {len(value)} items but the original has "
-                                    f"{len(orig)} (translate each item once, in the same order)"))
+            problems.append(
+                Problem(
+                    sf.rel,
+                    key,
+                    f"has {len(value)} items but the original has "
+                    f"{len(orig)} (translate each item once, in the same order)",
+                )
+            )
     return problems
 
 
@@ -129,8 +158,9 @@ def _items(meta: dict[str, Any], key: str) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
-def _check_references(sf: SourceFile, meta: dict[str, Any], docs_dir: Path,
-                      consent: dict[str, ConsentRecord]) -> list[Problem]:
+def _check_references(
+    sf: SourceFile, meta: dict[str, Any], docs_dir: Path, consent: dict[str, ConsentRecord]
+) -> list[Problem]:
     """Cross-file rules on the raw front matter, so they run even when other fields are wrong:
     images exist and are not too big; everyone named, quoted or pictured has a consent record."""
     problems = []
@@ -138,11 +168,23 @@ def _check_references(sf: SourceFile, meta: dict[str, Any], docs_dir: Path,
     def need(pid: Any, scope: str, where: str) -> None:
         rec = consent.get(pid) if isinstance(pid, str) else None
         if rec is None:
-            problems.append(Problem(sf.rel, where, f"{pid!r} has no consent record (add people.{pid} "
-                                    f"with scope [{scope}] to data/consent.yml, or remove them)"))
+            problems.append(
+                Problem(
+                    sf.rel,
+                    where,
+                    f"{pid!r} has no consent record (add people.{pid} "
+                    f"with scope [{scope}] to data/consent.yml, or remove them)",
+                )
+            )
         elif scope not in rec.scope:
-            problems.append(Problem(sf.rel, where, f"{pid!r} has not consented to '{scope}' (extend "
-                                    f"their scope in data/consent.yml, or remove the {scope})"))
+            problems.append(
+                Problem(
+                    sf.rel,
+                    where,
+                    f"{pid!r} has not consented to '{scope}' (extend "
+                    f"their scope in data/consent.yml, or remove the {scope})",
+                )
+            )
 
     for i, ref in enumerate(_items(meta, "people")):
         need(ref.get("id"), "name", f"people[{i}].id")
@@ -154,24 +196,37 @@ def _check_references(sf: SourceFile, meta: dict[str, Any], docs_dir: Path,
         src = str(img.get("src", ""))
         target = docs_dir / sf.folder / src
         if not src or not target.is_file():
-            problems.append(Problem(sf.rel, f"images[{i}].src", f"file {src!r} not found in "
-                                    f"{sf.folder or '.'}/ (put the photo next to the page or fix the name)"))
+            problems.append(
+                Problem(
+                    sf.rel,
+                    f"images[{i}].src",
+                    f"file {src!r} not found in {sf.folder or '.'}/ (put the photo next to the page or fix the name)",
+                )
+            )
         elif target.stat().st_size > MAX_IMAGE_BYTES:
-            problems.append(Problem(sf.rel, f"images[{i}].src", f"{src!r} is over "
-                                    f"{MAX_IMAGE_BYTES // 2**20} MiB (export it smaller)"))
+            problems.append(
+                Problem(
+                    sf.rel, f"images[{i}].src", f"{src!r} is over {MAX_IMAGE_BYTES // 2**20} MiB (export it smaller)"
+                )
+            )
         for who in img.get("people") or []:
             need(who, "photo", f"images[{i}].people")
     n_sources = len(meta.get("sources") or [])
     for key in ("quotes", "key_figures"):
         for i, item in enumerate(_items(meta, key)):
             if isinstance(item.get("source", 0), int) and item.get("source", 0) >= max(n_sources, 1):
-                problems.append(Problem(sf.rel, f"{key}[{i}].source", f"points to source {item['source']}, "
-                                        f"but the page lists {n_sources} (use an index into sources)"))
+                problems.append(
+                    Problem(
+                        sf.rel,
+                        f"{key}[{i}].source",
+                        f"points to source {item['source']}, "
+                        f"but the page lists {n_sources} (use an index into sources)",
+                    )
+                )
     return problems
 
 
-def load_site(docs_dir: Path = DOCS_DIR, consent_file: Path = CONSENT_FILE,
-              config: SiteConfig | None = None) -> Site:
+def load_site(docs_dir: Path = DOCS_DIR, consent_file: Path = CONSENT_FILE, config: SiteConfig | None = None) -> Site:
     """Parse and validate every content file; problems are collected, never raised."""
     config = config or load_site_config()
     vocab = load_vocab()
@@ -188,8 +243,9 @@ def load_site(docs_dir: Path = DOCS_DIR, consent_file: Path = CONSENT_FILE,
         if sf.is_original:
             meta = sf.meta
             if "translation_of" in meta:
-                site.problems.append(Problem(sf.rel, "translation_of", "belongs in translations only "
-                                             "(delete it from the original)"))
+                site.problems.append(
+                    Problem(sf.rel, "translation_of", "belongs in translations only (delete it from the original)")
+                )
         else:
             original = by_rel.get(sf.original_rel)
             site.problems += _check_translation(sf, original)
@@ -217,5 +273,6 @@ def _check_unique_slugs(files: list[SourceFile]) -> list[Problem]:
         seen[(sf.lang, stem.rstrip("/"))].append(sf.rel)
     return [
         Problem(rels[1], "(slug)", f"has the same URL as {rels[0]} (rename one of them)")
-        for rels in seen.values() if len(rels) > 1
+        for rels in seen.values()
+        if len(rels) > 1
     ]

@@ -55,8 +55,14 @@ def quotes(page: model.Story | model.Event, ctx: Context, roles: dict[str, str])
         if rec is None or not rec.allows("quote"):
             continue
         role = roles.get(q.person, "")
-        out.append({"text": q.text, "name": ctx.person(q.person, role), "role": role,
-                    "source_url": str(page.sources[q.source].url) if q.source < len(page.sources) else ""})
+        out.append(
+            {
+                "text": q.text,
+                "name": ctx.person(q.person, role),
+                "role": role,
+                "source_url": str(page.sources[q.source].url) if q.source < len(page.sources) else "",
+            }
+        )
     return out
 
 
@@ -76,8 +82,11 @@ def story(page: model.Story, ctx: Context) -> dict[str, Any]:
         "results_heading": lab["results_expected" if page.results.kind == "expected" else "results_reported"],
         "results": [
             (lab[key], items)
-            for key, items in (("results_both", page.results.both), ("results_host", page.results.host),
-                               ("results_sending", page.results.sending))
+            for key, items in (
+                ("results_both", page.results.both),
+                ("results_host", page.results.host),
+                ("results_sending", page.results.sending),
+            )
             if items
         ],
         "quotes": quotes(page, ctx, roles),
@@ -101,14 +110,18 @@ def event(page: model.Event, ctx: Context) -> dict[str, Any]:
     """Date, place, figures, speakers by session, takeaways."""
     roles = {s.person: s.role for s in page.speakers}
     speakers = {
-        s.person: {"name": ctx.person(s.person, f"{s.role}, {s.affiliation}"), "role": s.role,
-                   "affiliation": s.affiliation}
+        s.person: {
+            "name": ctx.person(s.person, f"{s.role}, {s.affiliation}"),
+            "role": s.role,
+            "affiliation": s.affiliation,
+        }
         for s in page.speakers
     }
     return {
         "when": l10n.date_range(page.start, page.end, ctx.lang),
-        "where": ", ".join(x for x in (page.place.venue, page.place.city,
-                                       l10n.country(page.place.country, ctx.lang)) if x),
+        "where": ", ".join(
+            x for x in (page.place.venue, page.place.city, l10n.country(page.place.country, ctx.lang)) if x
+        ),
         "attendees": l10n.number(page.attendees, ctx.lang) if page.attendees is not None else "",
         "organisers": page.organisers,
         "figures": figures(page, ctx),
@@ -122,8 +135,11 @@ def event(page: model.Event, ctx: Context) -> dict[str, Any]:
 def figures(page: model.Event | model.GenericPage, ctx: Context) -> list[dict[str, str]]:
     """Key figures formatted for the language, each with its source link."""
     return [
-        {"value": l10n.figure(f.value, f.unit, ctx.lang), "label": f.label,
-         "source_url": str(page.sources[f.source].url) if f.source < len(page.sources) else ""}
+        {
+            "value": l10n.figure(f.value, f.unit, ctx.lang),
+            "label": f.label,
+            "source_url": str(page.sources[f.source].url) if f.source < len(page.sources) else "",
+        }
         for f in page.key_figures
     ]
 
@@ -138,16 +154,27 @@ def data_table(name: str, ctx: Context, data_dir: Path = DATA_DIR) -> dict[str, 
     raw = yaml.safe_load((data_dir / f"{name}.yml").read_text(encoding="utf-8"))
     if name == "grants":
         rows = sorted(
-            ({"country": l10n.country(code, ctx.lang), "code": code, "amount": l10n.money(eur, ctx.lang)}
-             for code, eur in raw["per_month"].items()),
+            (
+                {"country": l10n.country(code, ctx.lang), "code": code, "amount": l10n.money(eur, ctx.lang)}
+                for code, eur in raw["per_month"].items()
+            ),
             key=lambda r: l10n.sort_key(r["country"]),
         )
-        return {"kind": name, "rows": rows, "disability": l10n.money(raw["disability_rate"], ctx.lang),
-                "source": raw["source"]}
+        return {
+            "kind": name,
+            "rows": rows,
+            "disability": l10n.money(raw["disability_rate"], ctx.lang),
+            "source": raw["source"],
+        }
     rows = sorted(
-        ({**row, "country_name": l10n.country(row["country"], ctx.lang),
-          "confidence": ctx.labels["source_confidence"].get(row.get("confidence", "sure"), "")}
-         for row in raw),
+        (
+            {
+                **row,
+                "country_name": l10n.country(row["country"], ctx.lang),
+                "confidence": ctx.labels["source_confidence"].get(row.get("confidence", "sure"), ""),
+            }
+            for row in raw
+        ),
         key=lambda r: l10n.sort_key(r["country_name"]),
     )
     return {"kind": name, "rows": rows}

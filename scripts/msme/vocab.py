@@ -11,7 +11,6 @@ import yaml
 
 from msme.paths import DATA_DIR
 
-
 _SINGULAR = {
     "countries": "country code",
     "sectors": "NACE section",

@@ -1,0 +1,81 @@
+"""Shared test helpers: build real or fixture sites into temporary folders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+sys.path.insert(0, str(ROOT / "scripts"))
+
+
+@dataclass
+class Build:
+    """The result of one `mkdocs build --strict`."""
+
+    code: int
+    output: str
+    site: Path
+
+    def html(self, rel: str) -> str:
+        """Text of one built file."""
+        return (self.site / rel).read_text(encoding="utf-8")
+
+
+def make_project(
+    tmp: Path,
+    docs: Path | None = None,
+    consent: Path | None = None,
+    keep_nav: bool = False,
+    languages: list[dict] | None = None,
+) -> Path:
+    """A throwaway copy of the project config pointing at a copy of `docs` (default: the real docs)."""
+    cfg = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    target = tmp / "docs"
+    shutil.copytree(docs or ROOT / "docs", target)
+    if not (target / "assets").exists():
+        shutil.copytree(ROOT / "docs" / "assets", target / "assets")
+    cfg["docs_dir"] = str(target)
+    cfg["theme"]["custom_dir"] = str(ROOT / "overrides")
+    cfg["hooks"] = [str(ROOT / "scripts" / "mkdocs_hooks.py")]
+    cfg.setdefault("extra", {})["consent_file"] = str(consent or ROOT / "data" / "consent.yml")
+    if languages is not None:
+        for plugin in cfg["plugins"]:
+            if isinstance(plugin, dict) and "i18n" in plugin:
+                plugin["i18n"]["languages"] = languages
+    if not keep_nav:
+        cfg.pop("nav", None)
+    (tmp / "mkdocs.yml").write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    return tmp
+
+
+def build(project: Path) -> Build:
+    """Run a strict build of `project` into project/site and capture everything it prints."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts"), "NO_MKDOCS_2_WARNING": "1"}
+    site = project / "site"
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=project,
+        check=False,
+    )
+    return Build(proc.returncode, proc.stdout + proc.stderr, site)
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The real site, built once per test session with its real navigation."""
+    project = make_project(tmp_path_factory.mktemp("real"), keep_nav=True)
+    result = build(project)
+    assert result.code == 0, result.output
+    return result
