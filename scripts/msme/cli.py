@@ -33,6 +33,36 @@ def validate(
 
 
 @app.command()
+def status(
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 if any translation is missing or outdated."),
+    docs: Path = typer.Option(ROOT / "docs", help="Folder of Markdown content."),
+) -> None:
+    """List per language the missing and the outdated translations, with each original's hash."""
+    from msme import translations
+    from msme.validate import load_site
+
+    site = load_site(docs)
+    report = translations.status(site)
+    typer.echo(translations.format_status(report, site))
+    if strict and not all(st.ok for st in report):
+        raise typer.Exit(1)
+
+
+@app.command("check-translations")
+def check_translations(docs: Path = typer.Option(ROOT / "docs", help="Folder of Markdown content.")) -> None:
+    """Check that translations keep their original's links, images, headings and numbers."""
+    from msme import translations
+    from msme.validate import load_site
+
+    problems = translations.check(load_site(docs))
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    if problems:
+        raise typer.Exit(1)
+    typer.echo("OK: every translation keeps its original's links, images, headings and numbers.")
+
+
+@app.command()
 def build(
     dest: Path = typer.Option(ROOT / "site", help="Where the finished site goes."),
     config: Path = typer.Option(ROOT / "mkdocs.yml", help="MkDocs configuration."),
