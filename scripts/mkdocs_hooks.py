@@ -1,31 +1,38 @@
 """Thin MkDocs glue: hands each page the core's validated model and view. No site logic here.
 
-Event order: MkDocs runs hooks after plugins of equal priority; static-i18n runs its own
-on_files at priority -100, so our on_files (priority 0) sees the raw file list first.
+Event order: static-i18n runs its on_files at priority -100 and, in the default language's
+on_post_build, builds every other language and writes one combined search index. Our
+on_files (priority 0) therefore sees the raw file list first, and our on_post_build runs at
+-110 so that it comes after static-i18n's and can split that index per language.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 from pathlib import Path
 
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from msme import l10n, views
+from msme import l10n, search, sitemap, urls, views
 from msme.content import split_lang
 from msme.model import Story
 from msme.siteconfig import load_site_config
+from msme.translations import format_status, status
 from msme.validate import Site, load_site
 
 TEMPLATES = {"story": "story.html", "guide": "guide.html", "event": "event.html"}
 STORY_LIST = "stories/index.md"
-_state: dict[str, Site] = {}
+CONFIG_JSON = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.DOTALL)
+_state: dict = {}
 
 
 def _lang(config: MkDocsConfig) -> str:
@@ -37,8 +44,19 @@ def _site() -> Site:
     return _state["site"]
 
 
+def _sitemap_entries() -> list[tuple[str, list[dict[str, str]]]]:
+    return _state.setdefault("sitemap", [])
+
+
+def _nested_build(config: MkDocsConfig) -> bool:
+    """True inside static-i18n's per-language builds, which re-run every event, on_config included."""
+    return bool(getattr(config.plugins.get("i18n"), "building", False))
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Validate all content once; any problem stops the build with the full list."""
+    """Validate all content once per build; any problem stops the build with the full list."""
+    if _nested_build(config) and "site" in _state:
+        return config
     root = Path(config.config_file_path).parent
     consent = root / config.extra.get("consent_file", "data/consent.yml")
     site = load_site(Path(config.docs_dir), consent, load_site_config(Path(config.config_file_path)))
@@ -46,6 +64,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         listing = "\n".join(f"  {p}" for p in site.problems)
         raise PluginError(f"Content has {len(site.problems)} problem(s):\n{listing}")
     _state["site"] = site
+    _state["sitemap"] = []  # filled page by page, in every language build
     return config
 
 
@@ -68,9 +87,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """Swap the page's raw front matter for the validated, merged model."""
     site = _site()
-    lang = _lang(config)
+    lang, default = _lang(config), site.config.default.locale
     original = _original(site, page.file.src_uri)
-    model = site.page(lang, original) or site.page(site.config.default.locale, original)
+    model = site.page(lang, original)
+    fallback = model is None
+    model = model or site.page(default, original)
     if model is None:
         return markdown
     meta = model.model_dump(mode="json")
@@ -80,26 +101,55 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     meta["description"] = escape(model.summary)
     meta["template"] = "story-list.html" if original == STORY_LIST else TEMPLATES.get(model.type, "page.html")
     meta["hide"] = model.hide
+    meta["msme_fallback"] = fallback
+    meta["msme_text_lang"] = default if fallback else lang
     page.meta = meta
     page.__dict__["msme_model"] = model
+    page.__dict__["msme_original"] = original
     return markdown
 
 
+def _alternates(site: Site, original: str, path: str) -> list[dict[str, str]]:
+    """Absolute URLs of the languages this page really exists in, plus x-default."""
+    default = site.config.default.locale
+    alts = [
+        {"lang": lang, "url": urls.absolute(site.config.site_url, urls.lang_path(path, lang, default))}
+        for lang in site.config.locales
+        if site.page(lang, original) is not None
+    ]
+    if alts:
+        alts.append({"lang": "x-default", "url": urls.absolute(site.config.site_url, path)})
+    return alts
+
+
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object) -> dict:
-    """Give templates `t` (labels), `view` (localised values) and, on the list, the stories."""
+    """Give templates `t` (labels), `view` (localised values), language facts and, on the list, the stories."""
     site = _site()
-    lang = _lang(config)
-    ctx = views.Context(lang, l10n.labels(lang, site.config.default.locale), site.consent)
+    lang, default = _lang(config), site.config.default.locale
+    ctx = views.Context(lang, l10n.labels(lang, default), site.consent)
     context["t"] = ctx.labels
     model = page.__dict__.get("msme_model")
-    if model is not None:
-        context["view"] = views.for_page(model, ctx)
+    if model is None:
+        return context
+    context["view"] = views.for_page(model, ctx)
+    path = urls.default_path(page.url, lang, default)
+    # A fallback page is not a translation: it claims no language versions at all.
+    alternates = [] if page.meta["msme_fallback"] else _alternates(site, page.__dict__["msme_original"], path)
+    page.meta["msme_alternates"] = alternates
+    if not page.meta["msme_fallback"] and page.canonical_url:
+        _sitemap_entries().append((page.canonical_url, alternates))
+    if page.meta["msme_fallback"]:
+        # The text is the original's: point search engines at it, claim no translation.
+        page.canonical_url = urls.absolute(site.config.site_url, path)
+        context["msme_notice"] = ctx.labels["fallback_notice"].format(
+            language=l10n.language_name(lang, lang), original=l10n.language_name(default, lang)
+        )
     if page.file.src_uri.startswith("stories/index"):
-        context["stories"] = _story_cards(site, lang, ctx, config)
+        context["stories"] = _story_cards(site, lang, ctx)
     return context
 
 
-def _story_cards(site: Site, lang: str, ctx: views.Context, config: MkDocsConfig) -> list[dict]:
+def _story_cards(site: Site, lang: str, ctx: views.Context) -> list[dict]:
     """Published stories, newest first, with URLs relative to the list page."""
     cards = []
     for sf in site.originals():
@@ -108,6 +158,34 @@ def _story_cards(site: Site, lang: str, ctx: views.Context, config: MkDocsConfig
             slug = sf.rel.removesuffix("index.md").removeprefix("stories/")
             cards.append(views.story_card(model, slug, ctx))
     return sorted(cards, key=lambda c: (c["date"], c["title"]), reverse=True)
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Point Material's search at this language's own index (base = the language's root)."""
+    site = _site()
+    lang = _lang(config)
+    if lang == site.config.default.locale:
+        return output
+    match = CONFIG_JSON.search(output)
+    if match is None:
+        return output
+    data = json.loads(match.group(2))
+    data["base"] = urls.relative(f"{lang}/", page.url)
+    return output[: match.start(2)] + json.dumps(data, ensure_ascii=False) + output[match.end(2) :]
+
+
+@event_priority(-110)
+def on_post_build(config: MkDocsConfig) -> None:
+    """After the last language: one search index per language, and the translation report."""
+    if _nested_build(config):
+        return  # the outer (default-language) build finishes the job
+    site = _site()
+    site_dir = Path(config.site_dir)
+    search.split_index(site_dir, site.config.locales, site.config.default.locale)
+    # Every language build overwrites sitemap.xml with its own pages; write the whole one last.
+    sitemap.write(site_dir, _sitemap_entries())
+    report = status(site)
+    (site_dir / "translation-status.txt").write_text(format_status(report, site) + "\n", encoding="utf-8")
 
 
 def on_env(env, config: MkDocsConfig, files: Files):

@@ -53,6 +53,11 @@ def country(code: str | None, lang: str) -> str:
     return _locale(lang).territories.get(code, code)
 
 
+def language_name(code: str, lang: str) -> str:
+    """Name of language `code` in language `lang` ('fr' in 'de' -> 'Französisch')."""
+    return _locale(lang).languages.get(code, code)
+
+
 def date(value: dt.date | str | None, lang: str) -> str:
     """A full date (14 March 2023) or, for 'YYYY-MM', a month (March 2023), in `lang`."""
     if value is None:

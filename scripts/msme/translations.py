@@ -127,16 +127,34 @@ def _compare(orig: SourceFile, tr: SourceFile) -> list[Problem]:
         missing = [x for x in links(orig.body) if x not in links(tr.body)]
         extra = [x for x in links(tr.body) if x not in links(orig.body)]
         detail = "; ".join(filter(None, [f"missing {missing}" if missing else "", f"extra {extra}" if extra else ""]))
-        problems.append(Problem(tr.rel, "(links)", f"links differ from {orig.rel}: {detail or 'order differs'} "
-                                "(keep every link and image of the original, in the same order)"))
+        problems.append(
+            Problem(
+                tr.rel,
+                "(links)",
+                f"links differ from {orig.rel}: {detail or 'order differs'} "
+                "(keep every link and image of the original, in the same order)",
+            )
+        )
     ho, ht = headings(orig.body), headings(tr.body)
     if ho != ht:
-        problems.append(Problem(tr.rel, "(headings)", f"heading levels/anchors {ht} differ from the original's {ho} "
-                                "(keep the same headings, and add {#original-id} after each translated heading)"))
+        problems.append(
+            Problem(
+                tr.rel,
+                "(headings)",
+                f"heading levels/anchors {ht} differ from the original's {ho} "
+                "(keep the same headings, and add {#original-id} after each translated heading)",
+            )
+        )
     no = numbers(orig.body, orig.meta)
     nt = numbers(tr.body, merge_translation(orig.meta, tr.meta))
     if no != nt:
         lost, added = sorted((no - nt).elements()), sorted((nt - no).elements())
-        problems.append(Problem(tr.rel, "(numbers)", f"figures drift from the original: missing {lost}, added {added} "
-                                "(write every number of the original with digits)"))
+        problems.append(
+            Problem(
+                tr.rel,
+                "(numbers)",
+                f"figures drift from the original: missing {lost}, added {added} "
+                "(write every number of the original with digits)",
+            )
+        )
     return problems

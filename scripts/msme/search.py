@@ -1,0 +1,50 @@
+"""Split the site-wide search index into one index per language, each with the right stemmer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+INDEX = Path("search") / "search_index.json"
+
+
+def stemmer_available(site_dir: Path, lang: str) -> bool:
+    """True when the theme ships a lunr stemmer for `lang` (English is lunr's built-in)."""
+    return lang == "en" or (site_dir / f"assets/javascripts/lunr/min/lunr.{lang}.min.js").is_file()
+
+
+def split_index(site_dir: Path, locales: list[str], default: str) -> dict[str, int]:
+    """Rewrite search/search_index.json per language under <lang>/search/; return entries per language.
+
+    Locations become relative to the language's root, which is the `base` its pages give
+    Material's search. A language without a stemmer gets no stemming and no (English) stop
+    words, so Polish or Irish text is matched as written rather than mangled.
+    """
+    combined = site_dir / INDEX
+    if not combined.exists():
+        return {}
+    data = json.loads(combined.read_text(encoding="utf-8"))
+    others = [lang for lang in locales if lang != default]
+    counts = {}
+    for lang in locales:
+        prefix = "" if lang == default else f"{lang}/"
+        if lang == default:
+            docs = [d for d in data["docs"] if not d["location"].startswith(tuple(f"{o}/" for o in others))]
+        else:
+            docs = [
+                {**d, "location": d["location"][len(prefix) :]}
+                for d in data["docs"]
+                if d["location"].startswith(prefix)
+            ]
+        config = dict(data["config"])
+        if stemmer_available(site_dir, lang):
+            config["lang"] = [lang]
+        else:
+            config["lang"], config["pipeline"] = ["en"], []
+        target = site_dir / prefix / INDEX
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(
+            json.dumps({"config": config, "docs": docs}, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+        )
+        counts[lang] = len(docs)
+    return counts

@@ -1,0 +1,30 @@
+"""Page URLs per language: one place that knows how a page's address changes with its language."""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import urljoin
+
+
+def default_path(url: str, lang: str, default: str) -> str:
+    """The default-language URL path of a page built at `url` in `lang` ('fr/guides/x/' -> 'guides/x/')."""
+    if lang != default and (url == f"{lang}/" or url.startswith(f"{lang}/")):
+        return url[len(lang) + 1 :]
+    return url
+
+
+def lang_path(path: str, lang: str, default: str) -> str:
+    """The URL path of a default-language page in `lang` ('guides/x/' -> 'fr/guides/x/')."""
+    return path if lang == default else f"{lang}/{path}"
+
+
+def absolute(site_url: str, path: str) -> str:
+    """Absolute URL under site_url, which may itself sit under a sub-path."""
+    return urljoin(site_url if site_url.endswith("/") else site_url + "/", path)
+
+
+def relative(target: str, current: str) -> str:
+    """Relative link from the page at URL path `current` to URL path `target` (directory URLs)."""
+    base = current if current.endswith("/") or not current else posixpath.dirname(current) + "/"
+    rel = posixpath.relpath(target or ".", base or ".")
+    return rel + "/" if target.endswith("/") and not rel.endswith("/") else rel
