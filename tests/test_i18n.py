@@ -141,7 +141,9 @@ def test_missing_translation_shows_notice_in_reader_language(missing_fr: Build) 
     """The French URL shows the English text, marked lang="en", under a French notice."""
     html = missing_fr.html("fr/guides/financial-support/index.html")
     assert '<html lang="fr"' in html
-    assert "Cette page n'est pas encore disponible en français ; la voici en anglais." in re.sub(r"[\u00a0\u202f]", " ", unescape(html))
+    assert "Cette page n'est pas encore disponible en français ; la voici en anglais." in re.sub(
+        r"[\u00a0\u202f]", " ", unescape(html)
+    )
     assert '<div class="msme-body" lang="en">' in html
     canonical = re.search(r'<link rel="canonical" href="([^"]+)"', html).group(1)
     assert canonical == "https://mobilise-sme.example.org/guides/financial-support/"
