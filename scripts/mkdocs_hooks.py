@@ -22,7 +22,7 @@ from mkdocs.structure.pages import Page
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from msme import l10n, search, sitemap, urls, views
+from msme import cards, htmlfix, l10n, search, seo, sitemap, urls, views
 from msme.content import split_lang
 from msme.model import Story
 from msme.siteconfig import load_site_config
@@ -146,7 +146,31 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object
         )
     if page.file.src_uri.startswith("stories/index"):
         context["stories"] = _story_cards(site, lang, ctx)
+    context["msme_head"] = _head(site, model, page, config, ctx, path)
     return context
+
+
+def _head(site: Site, model: object, page: Page, config: MkDocsConfig, ctx: views.Context, path: str) -> dict:
+    """Open Graph / Twitter values and JSON-LD for one page; renders its social card."""
+    text_lang = page.meta["msme_text_lang"]
+    card_rel = f"assets/cards/{text_lang}/{path.strip('/').replace('/', '--') or 'home'}.png"
+    tagline = ""
+    if isinstance(model, Story):
+        tagline = ctx.labels["exchange"].format(
+            sending=l10n.country(model.sending.country, text_lang), host=l10n.country(model.host.country, text_lang))
+    cards.write(cards.Card(model.title, site.config.site_name, tagline), Path(config.site_dir) / card_rel)
+    image = urls.absolute(site.config.site_url, card_rel)
+    url = page.canonical_url or urls.absolute(site.config.site_url, page.url)
+    logo = urls.absolute(site.config.site_url, "assets/logo.svg")
+    items = seo.structured_data(model, text_lang, url, image, site.config.site_url, logo)
+    return {
+        "type": "article" if isinstance(model, Story) else "website",
+        "url": url,
+        "image": image,
+        "image_alt": model.title,
+        "locale": seo.og_locale(text_lang),
+        "jsonld": Markup(seo.jsonld_script_body(items)),
+    }
 
 
 def _story_cards(site: Site, lang: str, ctx: views.Context) -> list[dict]:
@@ -161,7 +185,8 @@ def _story_cards(site: Site, lang: str, ctx: views.Context) -> list[dict]:
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    """Point Material's search at this language's own index (base = the language's root)."""
+    """Repair Material's invalid markup; point its search at this language's own index."""
+    output = htmlfix.fix(output)
     site = _site()
     lang = _lang(config)
     if lang == site.config.default.locale:
