@@ -128,6 +128,7 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object
     lang, default = _lang(config), site.config.default.locale
     ctx = views.Context(lang, l10n.labels(lang, default), site.consent)
     context["t"] = ctx.labels
+    context["msme_lang_prefix"] = "" if lang == default else f"{lang}/"
     model = page.__dict__.get("msme_model")
     if model is None:
         return context
@@ -146,23 +147,26 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object
         )
     if page.file.src_uri.startswith("stories/index"):
         context["stories"] = _story_cards(site, lang, ctx)
-    context["msme_head"] = _head(site, model, page, config, ctx, path)
+    context["msme_head"] = _head(site, model, page, config, ctx=ctx, path=path)
     return context
 
 
-def _head(site: Site, model: object, page: Page, config: MkDocsConfig, ctx: views.Context, path: str) -> dict:
+def _head(site: Site, model: object, page: Page, config: MkDocsConfig, *, ctx: views.Context, path: str) -> dict:
     """Open Graph / Twitter values and JSON-LD for one page; renders its social card."""
     text_lang = page.meta["msme_text_lang"]
     card_rel = f"assets/cards/{text_lang}/{path.strip('/').replace('/', '--') or 'home'}.png"
     tagline = ""
     if isinstance(model, Story):
         tagline = ctx.labels["exchange"].format(
-            sending=l10n.country(model.sending.country, text_lang), host=l10n.country(model.host.country, text_lang))
+            sending=l10n.country(model.sending.country, text_lang), host=l10n.country(model.host.country, text_lang)
+        )
     cards.write(cards.Card(model.title, site.config.site_name, tagline), Path(config.site_dir) / card_rel)
     image = urls.absolute(site.config.site_url, card_rel)
     url = page.canonical_url or urls.absolute(site.config.site_url, page.url)
     logo = urls.absolute(site.config.site_url, "assets/logo.svg")
-    items = seo.structured_data(model, text_lang, url, image, site.config.site_url, logo)
+    items = seo.structured_data(
+        model, lang=text_lang, url=url, image=image, site_url=site.config.site_url, logo_url=logo
+    )
     return {
         "type": "article" if isinstance(model, Story) else "website",
         "url": url,
@@ -197,6 +201,11 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     data = json.loads(match.group(2))
     data["base"] = urls.relative(f"{lang}/", page.url)
     return output[: match.start(2)] + json.dumps(data, ensure_ascii=False) + output[match.end(2) :]
+
+
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
+    """The same markup repairs for pages rendered from theme templates alone (404.html)."""
+    return htmlfix.fix(output) if template_name.endswith(".html") else output
 
 
 @event_priority(-110)

@@ -79,3 +79,39 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
     result = build(project)
     assert result.code == 0, result.output
     return result
+
+
+# Counts the quality tests record, printed at the end of every run (the issue asks to see them).
+QUALITY_COUNTS: dict[str, dict[str, int]] = {}
+
+
+def record(check: str, lang: str, count: int) -> None:
+    """Add `count` findings of `check` for `lang` to the end-of-run summary."""
+    QUALITY_COUNTS.setdefault(check, {}).setdefault(lang, 0)
+    QUALITY_COUNTS[check][lang] += count
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print the quality counts per language as a table."""
+    if not QUALITY_COUNTS:
+        return
+    langs = sorted({lang for row in QUALITY_COUNTS.values() for lang in row}, key=lambda x: (x != "en", x))
+    tr = terminalreporter
+    tr.section("quality counts (0 expected everywhere)")
+    tr.write_line(f"{'check':<28}" + "".join(f"{lang:>6}" for lang in langs) + f"{'total':>8}")
+    for check, row in QUALITY_COUNTS.items():
+        cells = "".join(f"{row.get(lang, 0):>6}" for lang in langs)
+        tr.write_line(f"{check:<28}{cells}{sum(row.values()):>8}")
+
+
+def require_tool(path: str, install: str) -> str:
+    """Fail (never skip) with a clear message when a tool the quality tests need is missing."""
+    if shutil.which(path) is None and not Path(path).exists():
+        pytest.fail(f"{path} not found: {install}", pytrace=False)
+    return path
+
+
+def lang_of(rel: str, langs: list[str]) -> str:
+    """Language of a built file from its path (no prefix = English)."""
+    first = rel.split("/", 1)[0]
+    return first if first in langs else "en"

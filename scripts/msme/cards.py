@@ -36,7 +36,9 @@ def font_files() -> tuple[Path, Path]:
     """Regular and bold font paths, or a clear error naming the package to install."""
     for path in (FONT_REGULAR, FONT_BOLD):
         if not path.is_file():
-            raise FontMissing(f"{path} not found: install Debian's fonts-dejavu-core (apt-get install fonts-dejavu-core)")
+            raise FontMissing(
+                f"{path} not found: install Debian's fonts-dejavu-core (apt-get install fonts-dejavu-core)"
+            )
     return FONT_REGULAR, FONT_BOLD
 
 

@@ -23,52 +23,66 @@ def organization(site_url: str, logo_url: str) -> dict[str, Any]:
     }
 
 
-def structured_data(page: model.Page, lang: str, url: str, image: str, site_url: str,
-                    logo_url: str, country_name: str = "") -> list[dict[str, Any]]:
+def structured_data(
+    page: model.Page, *, lang: str, url: str, image: str, site_url: str, logo_url: str
+) -> list[dict[str, Any]]:
     """JSON-LD objects for a page: Article for stories, Event for events, Organization everywhere."""
     org = organization(site_url, logo_url)
     items: list[dict[str, Any]] = [{"@context": "https://schema.org", **org}]
     if isinstance(page, model.Story):
-        items.append({
-            "@context": "https://schema.org",
-            "@type": "Article",
-            "headline": page.title[:110],
-            "description": page.summary,
-            "image": [image],
-            "datePublished": page.published.isoformat() if page.published else None,
-            "inLanguage": lang,
-            "mainEntityOfPage": url,
-            "author": org,
-            "publisher": org,
-        })
+        items.append(
+            {
+                "@context": "https://schema.org",
+                "@type": "Article",
+                "headline": page.title[:110],
+                "description": page.summary,
+                "image": [image],
+                "datePublished": page.published.isoformat() if page.published else None,
+                "inLanguage": lang,
+                "mainEntityOfPage": url,
+                "author": org,
+                "publisher": org,
+            }
+        )
     elif isinstance(page, model.Event):
-        items.append({
-            "@context": "https://schema.org",
-            "@type": "Event",
-            "name": page.name,
-            "description": page.summary,
-            "startDate": page.start.isoformat(),
-            "endDate": (page.end or page.start).isoformat(),
-            "eventStatus": "https://schema.org/EventScheduled",
-            "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-            "location": {
-                "@type": "Place",
-                "name": page.place.venue or page.place.city,
-                "address": {"@type": "PostalAddress", "addressLocality": page.place.city,
-                            "addressCountry": page.place.country},
-            },
-            "image": [image],
-            "organizer": [{"@type": "Organization", "name": o} for o in page.organisers],
-            "inLanguage": lang,
-            "url": url,
-        })
+        items.append(
+            {
+                "@context": "https://schema.org",
+                "@type": "Event",
+                "name": page.name,
+                "description": page.summary,
+                "startDate": page.start.isoformat(),
+                "endDate": (page.end or page.start).isoformat(),
+                "eventStatus": "https://schema.org/EventScheduled",
+                "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+                "location": {
+                    "@type": "Place",
+                    "name": page.place.venue or page.place.city,
+                    "address": {
+                        "@type": "PostalAddress",
+                        "addressLocality": page.place.city,
+                        "addressCountry": page.place.country,
+                    },
+                },
+                "image": [image],
+                "organizer": [{"@type": "Organization", "name": o} for o in page.organisers],
+                "inLanguage": lang,
+                "url": url,
+            }
+        )
     return items
 
 
 def jsonld_script_body(items: list[dict[str, Any]]) -> str:
     """JSON for a <script type="application/ld+json"> element; '<' is escaped so no value can close it."""
-    data = items[0] if len(items) == 1 else {"@context": "https://schema.org", "@graph": [
-        {k: v for k, v in item.items() if k != "@context"} for item in items]}
+    data = (
+        items[0]
+        if len(items) == 1
+        else {
+            "@context": "https://schema.org",
+            "@graph": [{k: v for k, v in item.items() if k != "@context"} for item in items],
+        }
+    )
     return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
 
 

@@ -1,0 +1,152 @@
+"""Real-browser gates: headless Chromium (Debian's, through Playwright) with axe-core, every language."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import ROOT, Build, record, require_tool
+from test_i18n import BUILT_LANGS
+
+AXE = ROOT / "tools/node_modules/axe-core/axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+PREFIX = "/mobilise/"  # served under a sub-path, as a real deployment may be
+PAGES = [
+    "",
+    "stories/",
+    "stories/silentium-piano-queens-pianos/",
+    "guides/financial-support/",
+    "events/final-conference/",
+]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(PREFIX):
+            return str(Path(self.directory) / "__outside_the_sub_path__")
+        return super().translate_path("/" + path[len(PREFIX) :])
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(real_site: Build) -> Iterator[str]:
+    """The built site served on 127.0.0.1 under a sub-path."""
+    handler = functools.partial(_Handler, directory=str(real_site.site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}{PREFIX}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's Chromium, headless; no browser is downloaded."""
+    require_tool(CHROMIUM, "install Debian's Chromium (apt-get install chromium)")
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} missing: run `npm ci --prefix tools` (./dev test does it)", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _visit(browser: object, url: str, origin: str, width: int = 1280, height: int = 800) -> dict:
+    """Open a page; return its axe violations, console errors, failed and third-party requests."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    seen = {"console": [], "failed": [], "third_party": []}
+    page.on("console", lambda m: seen["console"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: seen["console"].append(str(e)))
+    page.on("requestfailed", lambda r: seen["failed"].append(r.url))
+    page.on("response", lambda r: seen["failed"].append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.on(
+        "request",
+        lambda r: (
+            seen["third_party"].append(r.url)
+            if urlsplit(r.url).netloc not in ("", origin) and not r.url.startswith("data:")
+            else None
+        ),
+    )
+    page.goto(url, wait_until="networkidle")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    seen["axe"] = [f"{v['id']}: {v['nodes'][0]['target']} {v['help']}" for v in result["violations"]]
+    page.close()
+    return seen
+
+
+@pytest.mark.parametrize("lang", BUILT_LANGS)
+def test_pages_in_browser(browser: object, server: str, lang: str) -> None:
+    """Home, story list, a story, a guide and the recap: 0 axe violations (WCAG 2.1 A/AA), 0 console
+    errors, 0 failed requests, 0 requests to any other host."""
+    origin = urlsplit(server).netloc
+    prefix = "" if lang == "en" else f"{lang}/"
+    found = {"axe": [], "console": [], "failed": [], "third_party": []}
+    for rel in PAGES:
+        for key, items in _visit(browser, server + prefix + rel, origin).items():
+            found[key] += [f"{prefix}{rel}: {item}" for item in items]
+    record("axe violations", lang, len(found["axe"]))
+    record("console errors", lang, len(found["console"]))
+    record("failed requests", lang, len(found["failed"]))
+    record("third-party requests", lang, len(found["third_party"]))
+    assert found == {"axe": [], "console": [], "failed": [], "third_party": []}
+
+
+def test_mobile_story_page(browser: object, server: str) -> None:
+    """At 390×844 a story has no axe violations either (reflow, target sizes, contrast)."""
+    seen = _visit(browser, server + "stories/euabout-melograno-vita/", urlsplit(server).netloc, 390, 844)
+    assert seen["axe"] == [] and seen["console"] == [] and seen["failed"] == []
+
+
+@pytest.mark.parametrize(("lang", "query"), [("en", "piano"), ("es", "pianos"), ("de", "Klaviere")])
+def test_search_finds_pages_in_the_readers_language(browser: object, server: str, lang: str, query: str) -> None:
+    """Typing in the search box lists results, and every result is a page of the reader's language."""
+    prefix = "" if lang == "en" else f"{lang}/"
+    page = browser.new_page()
+    with page.expect_response(lambda r: r.url.endswith("search/search_index.json")):
+        page.goto(server + prefix)
+    page.wait_for_load_state("networkidle")
+    page.click("input.md-search__input")
+    page.keyboard.type(query, delay=50)
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    links = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
+    page.close()
+    assert links
+    others = [lang_ for lang_ in BUILT_LANGS if lang_ not in ("en", lang)]
+    for href in links:
+        path = urlsplit(href).path
+        assert path.startswith(PREFIX + prefix), href
+        assert not any(path.startswith(f"{PREFIX}{o}/") for o in others), href
+
+
+def test_language_switcher_keeps_the_page(browser: object, server: str) -> None:
+    """Choosing Français on the English financial-support guide opens the French version of that guide."""
+    page = browser.new_page()
+    page.goto(server + "guides/financial-support/", wait_until="networkidle")
+    page.click(".md-header__option .md-select > button")
+    page.click('a.md-select__link[hreflang="fr"]')
+    page.wait_for_load_state("networkidle")
+    url, lang = page.url, page.eval_on_selector("html", "e => e.lang")
+    page.close()
+    assert url.endswith(f"{PREFIX}fr/guides/financial-support/") and lang == "fr"
