@@ -38,10 +38,14 @@ def labels(lang: str, default: str = "en", folder: Path = I18N_DIR) -> dict[str,
     return _deep_merge(base, yaml.safe_load(path.read_text(encoding="utf-8")) or {})
 
 
+# The site writes British English, so English dates read "14 March 2023".
+LOCALE_FOR = {"en": "en_GB"}
+
+
 @lru_cache(maxsize=32)
 def _locale(lang: str) -> Locale:
     try:
-        return Locale.parse(lang.replace("-", "_"))
+        return Locale.parse(LOCALE_FOR.get(lang, lang).replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         return Locale.parse("en")
 
