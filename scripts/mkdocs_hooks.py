@@ -9,6 +9,7 @@ on_files (priority 0) therefore sees the raw file list first, and our on_post_bu
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sys
 from pathlib import Path
@@ -22,7 +23,7 @@ from mkdocs.structure.pages import Page
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from msme import cards, htmlfix, l10n, search, seo, sitemap, urls, views
+from msme import htmlfix, images, l10n, media, search, seo, sitemap, urls, views
 from msme.content import split_lang
 from msme.model import Story
 from msme.siteconfig import load_site_config
@@ -33,6 +34,7 @@ TEMPLATES = {"story": "story.html", "guide": "guide.html", "event": "event.html"
 STORY_LIST = "stories/index.md"
 CONFIG_JSON = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.DOTALL)
 _state: dict = {}
+log = logging.getLogger("mkdocs.hooks.msme")
 
 
 def _lang(config: MkDocsConfig) -> str:
@@ -73,9 +75,12 @@ def _original(site: Site, src_uri: str) -> str:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Leave out stories that are not published (drafts and stories in review)."""
+    """Leave out unpublished stories, and every original photo: only processed images are published."""
     site = _site()
     for file in list(files):
+        if images.is_raster(file.src_uri) and not file.src_uri.startswith("assets/"):
+            files.remove(file)
+            continue
         if not file.src_uri.endswith(".md"):
             continue
         page = site.page(site.config.default.locale, _original(site, file.src_uri))
@@ -147,21 +152,15 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object
         )
     if page.file.src_uri.startswith("stories/index"):
         context["stories"] = _story_cards(site, lang, ctx)
-    context["msme_head"] = _head(site, model, page, config, ctx=ctx, path=path)
+    context["msme_head"] = _head(site, model, page, path)
+    context["figures"] = media.figures(site, page.__dict__["msme_original"], model, page.url)
     return context
 
 
-def _head(site: Site, model: object, page: Page, config: MkDocsConfig, *, ctx: views.Context, path: str) -> dict:
-    """Open Graph / Twitter values and JSON-LD for one page; renders its social card."""
+def _head(site: Site, model: object, page: Page, path: str) -> dict:
+    """Open Graph / Twitter values and JSON-LD for one page (its card is drawn in on_post_build)."""
     text_lang = page.meta["msme_text_lang"]
-    card_rel = f"assets/cards/{text_lang}/{path.strip('/').replace('/', '--') or 'home'}.png"
-    tagline = ""
-    if isinstance(model, Story):
-        tagline = ctx.labels["exchange"].format(
-            sending=l10n.country(model.sending.country, text_lang), host=l10n.country(model.host.country, text_lang)
-        )
-    cards.write(cards.Card(model.title, site.config.site_name, tagline), Path(config.site_dir) / card_rel)
-    image = urls.absolute(site.config.site_url, card_rel)
+    image = urls.absolute(site.config.site_url, media.card_path(text_lang, path))
     url = page.canonical_url or urls.absolute(site.config.site_url, page.url)
     logo = urls.absolute(site.config.site_url, "assets/logo.svg")
     items = seo.structured_data(
@@ -215,6 +214,12 @@ def on_post_build(config: MkDocsConfig) -> None:
         return  # the outer (default-language) build finishes the job
     site = _site()
     site_dir = Path(config.site_dir)
+    root = Path(config.config_file_path).parent
+    stats = images.run(media.jobs(site), site_dir, root / config.extra.get("image_cache", ".cache/images"))
+    if stats.errors:
+        listing = "\n".join(f"  {e}" for e in stats.errors)
+        raise PluginError(f"{len(stats.errors)} image(s) could not be processed:\n{listing}")
+    log.info(stats.summary())
     search.split_index(site_dir, site.config.locales, site.config.default.locale)
     # Every language build overwrites sitemap.xml with its own pages; write the whole one last.
     sitemap.write(site_dir, _sitemap_entries())

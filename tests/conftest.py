@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import os
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,8 +39,10 @@ def make_project(
     tmp: Path,
     docs: Path | None = None,
     consent: Path | None = None,
+    *,
     keep_nav: bool = False,
     languages: list[dict] | None = None,
+    cache: Path | None = None,
 ) -> Path:
     """A throwaway copy of the project config pointing at a copy of `docs` (default: the real docs)."""
     cfg = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
@@ -47,6 +54,8 @@ def make_project(
     cfg["theme"]["custom_dir"] = str(ROOT / "overrides")
     cfg["hooks"] = [str(ROOT / "scripts" / "mkdocs_hooks.py")]
     cfg.setdefault("extra", {})["consent_file"] = str(consent or ROOT / "data" / "consent.yml")
+    # Cards and photos are cached by content hash, so sharing the repository's cache is safe and fast.
+    cfg["extra"]["image_cache"] = str(cache or ROOT / ".cache" / "images")
     if languages is not None:
         for plugin in cfg["plugins"]:
             if isinstance(plugin, dict) and "i18n" in plugin:
@@ -115,3 +124,55 @@ def lang_of(rel: str, langs: list[str]) -> str:
     """Language of a built file from its path (no prefix = English)."""
     first = rel.split("/", 1)[0]
     return first if first in langs else "en"
+
+
+AXE = ROOT / "tools/node_modules/axe-core/axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+PREFIX = "/mobilise/"  # sites are served under a sub-path, as a real deployment may be
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(PREFIX):
+            return str(Path(self.directory) / "__outside_the_sub_path__")
+        return super().translate_path("/" + path[len(PREFIX) :])
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve(site: Path) -> Iterator[str]:
+    """Serve a built site on 127.0.0.1 (a free port) under PREFIX; yield its base URL."""
+    handler = functools.partial(_SubPathHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}{PREFIX}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium, headless, driven by Playwright; no browser is downloaded."""
+    require_tool(CHROMIUM, "install Debian's Chromium (apt-get install chromium)")
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} missing: run `npm ci --prefix tools` (./dev test does it)", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ROOT, Build, record, require_tool
+from conftest import AXE, PREFIX, Build, record, serve
 from test_i18n import BUILT_LANGS
 
-AXE = ROOT / "tools/node_modules/axe-core/axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
-PREFIX = "/mobilise/"  # served under a sub-path, as a real deployment may be
 PAGES = [
     "",
     "stories/",
@@ -33,43 +26,16 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    def translate_path(self, path: str) -> str:
-        if not path.startswith(PREFIX):
-            return str(Path(self.directory) / "__outside_the_sub_path__")
-        return super().translate_path("/" + path[len(PREFIX) :])
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
 def server(real_site: Build) -> Iterator[str]:
     """The built site served on 127.0.0.1 under a sub-path."""
-    handler = functools.partial(_Handler, directory=str(real_site.site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}{PREFIX}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(real_site.site) as url:
+        yield url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Debian's Chromium, headless; no browser is downloaded."""
-    require_tool(CHROMIUM, "install Debian's Chromium (apt-get install chromium)")
-    if not AXE.is_file():
-        pytest.fail(f"{AXE} missing: run `npm ci --prefix tools` (./dev test does it)", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def _visit(browser: object, url: str, origin: str, width: int = 1280, height: int = 800) -> dict:

@@ -62,6 +62,28 @@ def check_translations(docs: Path = typer.Option(ROOT / "docs", help="Folder of 
     typer.echo("OK: every translation keeps its original's links, images, headings and numbers.")
 
 
+@app.command("images")
+def images_command(
+    dest: Path = typer.Option(ROOT / "site", help="Site folder to place the outputs in."),
+    cache: Path = typer.Option(ROOT / ".cache" / "images", help="Cache of processed images."),
+    workers: int = typer.Option(0, help="Processes to use (0 = one per core)."),
+) -> None:
+    """Process every photo and social card alone (no page build) and print a summary."""
+    from msme import images, media
+    from msme.validate import load_site
+
+    site = load_site()
+    if site.problems:
+        for problem in site.problems:
+            typer.echo(str(problem), err=True)
+        raise typer.Exit(1)
+    stats = images.run(media.jobs(site), dest, cache, workers or None)
+    for error in stats.errors:
+        typer.echo(error, err=True)
+    typer.echo(stats.summary())
+    raise typer.Exit(1 if stats.errors else 0)
+
+
 @app.command()
 def build(
     dest: Path = typer.Option(ROOT / "site", help="Where the finished site goes."),

@@ -253,6 +253,7 @@ class Event(Page):
     key_figures: list[KeyFigure] = Field(default_factory=list, description="Figures shown as tiles.")
     takeaways: list[Text] = Field(default_factory=list, description="What came out of it.")
     quotes: list[Quote] = Field(default_factory=list, description="Verbatim quotes as reported.")
+    images: list[Image] = Field(default_factory=list, description="Pictures with alt text and credit.")
 
     @model_validator(mode="after")
     def _dates(self) -> Event:

@@ -12,11 +12,10 @@ from pydantic import ValidationError
 from msme import model
 from msme.consent import ConsentRecord, load_register
 from msme.content import Problem, SourceFile, discover, merge_translation
+from msme.images import ImageProblem, inspect
 from msme.paths import CONSENT_FILE, DOCS_DIR
 from msme.siteconfig import SiteConfig, load_site_config
 from msme.vocab import Vocab, load_vocab
-
-MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
 
 @dataclass
@@ -194,21 +193,11 @@ def _check_references(
         need(sp.get("person"), "name", f"speakers[{i}].person")
     for i, img in enumerate(_items(meta, "images")):
         src = str(img.get("src", ""))
-        target = docs_dir / sf.folder / src
-        if not src or not target.is_file():
-            problems.append(
-                Problem(
-                    sf.rel,
-                    f"images[{i}].src",
-                    f"file {src!r} not found in {sf.folder or '.'}/ (put the photo next to the page or fix the name)",
-                )
-            )
-        elif target.stat().st_size > MAX_IMAGE_BYTES:
-            problems.append(
-                Problem(
-                    sf.rel, f"images[{i}].src", f"{src!r} is over {MAX_IMAGE_BYTES // 2**20} MiB (export it smaller)"
-                )
-            )
+        try:
+            inspect(docs_dir / sf.folder / src)
+        except ImageProblem as exc:
+            where = f"in {sf.folder or '.'}/ (put the photo"
+            problems.append(Problem(sf.rel, f"images[{i}].src", str(exc).replace("(put the photo", where)))
         for who in img.get("people") or []:
             need(who, "photo", f"images[{i}].people")
     n_sources = len(meta.get("sources") or [])

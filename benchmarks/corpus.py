@@ -1,0 +1,89 @@
+"""Obviously fictional test and benchmark material: phone-like photos with GPS EXIF, and stories.
+
+Shared by the tests and every benchmark, so they all measure the same kind of content.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFilter
+
+GPS_IFD = 0x8825
+EXIF_IFD = 0x8769
+
+
+def phone_photo(path: Path, width: int = 4000, height: int = 3000, seed: int = 0, orientation: int = 1) -> Path:
+    """A JPEG that behaves like a phone photo: smooth areas, edges and noise, with GPS, camera
+    model and serial number in EXIF (all fictional)."""
+    rng = random.Random(seed)
+    small = Image.new("RGB", (width // 8, height // 8))
+    draw = ImageDraw.Draw(small)
+    top, bottom = [rng.randrange(40, 220) for _ in range(3)], [rng.randrange(20, 200) for _ in range(3)]
+    for y in range(small.height):
+        t = y / max(1, small.height - 1)
+        draw.line(
+            [(0, y), (small.width, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True))
+        )
+    for _ in range(40):
+        x, y = rng.randrange(small.width), rng.randrange(small.height)
+        r = rng.randrange(5, max(6, small.width // 6))
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(rng.randrange(256) for _ in range(3)))
+    img = small.resize((width, height), Image.Resampling.BILINEAR).filter(ImageFilter.GaussianBlur(2))
+    noise = Image.effect_noise((width, height), 40).convert("RGB")
+    img = Image.blend(img, noise, 0.2)
+    exif = Image.Exif()
+    exif[0x010F] = "Fictional Phones Ltd"  # Make
+    exif[0x0110] = "Imaginary X1"  # Model
+    exif[0x0112] = orientation
+    exif[0x0131] = "FictionalCam 1.0"  # Software
+    exif.get_ifd(EXIF_IFD)[0xA431] = "SERIAL-0000-FICTIONAL"  # BodySerialNumber
+    exif.get_ifd(EXIF_IFD)[0x9286] = b"ASCII\x00\x00\x00Fictional comment"  # UserComment
+    gps = exif.get_ifd(GPS_IFD)
+    gps.update({1: "N", 2: (50.0, 50.0, 30.0), 3: "E", 4: (4.0, 21.0, 9.0), 5: 0, 6: 72.0})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    img.save(path, format="JPEG", quality=92, exif=exif.tobytes())
+    return path
+
+
+def story_markdown(
+    i: int,
+    lang: str = "en",
+    *,
+    image: str | None = None,
+    status: str = "published",
+    countries: tuple[str, str] = ("ES", "BE"),
+    sector: str = "C",
+    translation_of: str | None = None,
+) -> str:
+    """Front matter and body of fictional story number i (an original, or a translation overlay)."""
+    title = f"Fictional exchange {i}: Example Widgets {i} and Imaginary Tools {i}"
+    if translation_of:
+        return (
+            f"---\ntranslation_of: {translation_of}\ntitle: '[{lang}] {title}'\n"
+            f"summary: '[{lang}] A fictional benchmark story number {i}.'\n---\n\n"
+            f"[{lang}] Fictional body of story {i}.\n"
+        )
+    img = (
+        f"images:\n  - {{src: {image}, alt: A fictional photo of workshop {i}, credit: Fictional Photographer}}\n"
+        if image
+        else ""
+    )
+    return f"""---
+title: "{title}"
+summary: A fictional benchmark story number {i}, about two companies that do not exist.
+status: {status}
+published: 2026-{1 + i % 12:02d}-{1 + i % 28:02d}
+sending: {{name: Example Widgets {i}, country: {countries[0]}, sector: {sector}}}
+host: {{name: Imaginary Tools {i}, country: {countries[1]}}}
+duration_months: {1 + i % 6}
+collaboration_types: [training]
+activities: [Fictional activity one, Fictional activity two]
+results: {{kind: expected, host: [A fictional result for the host]}}
+{img}sources:
+  - {{title: Fictional source, url: "https://example.org/fictional/{i}"}}
+---
+
+Example Widgets {i} is a fictional company. This story exists to test and measure the site.
+"""

@@ -1,0 +1,285 @@
+"""The image pipeline: photos become stripped, sRGB WebP variants; pages get social cards.
+
+Every output is cached under a key made from everything that shapes it (source bytes,
+settings, card text, font), so a rebuild with nothing changed processes no image at all.
+Work runs in a process pool over the machine's cores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from msme import cards
+
+MAX_BYTES = 20 * 1024 * 1024  # a phone photo is 2–8 MB; anything larger is a mistake or a scan
+MAX_PIXELS = 50_000_000  # 50 MP; a decompression bomb declares far more and is refused unread
+FORMATS = {"JPEG", "PNG", "WEBP", "TIFF", "GIF"}
+WIDTHS = (480, 800, 1200, 1600)
+QUALITY = 72
+SETTINGS = f"webp-q{QUALITY}-m4-{'-'.join(map(str, WIDTHS))}-v1"
+RASTER_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".gif", ".heic", ".heif", ".bmp"}
+_ROTATED = {5, 6, 7, 8}  # EXIF orientations that swap width and height
+
+
+class ImageProblem(ValueError):
+    """An image that cannot be published; the message says why and how to fix it."""
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """A checked source photo: its display size (after EXIF rotation) and its output widths."""
+
+    path: Path
+    width: int
+    height: int
+
+    @property
+    def widths(self) -> tuple[int, ...]:
+        """Variant widths: the standard ones up to the photo's own width (never upscaled)."""
+        ws = tuple(w for w in WIDTHS if w <= self.width)
+        return ws or (self.width,)
+
+    def height_at(self, width: int) -> int:
+        """Height of the variant `width` pixels wide."""
+        return max(1, round(self.height * width / self.width))
+
+
+def inspect(path: Path) -> SourceInfo:
+    """Check a photo without decoding it; raise ImageProblem naming what is wrong and the fix."""
+    if not path.is_file():
+        raise ImageProblem(f"file {path.name!r} not found (put the photo next to the page or fix the name)")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise ImageProblem(
+            f"{path.name!r} is {size / 2**20:.1f} MiB, over the {MAX_BYTES // 2**20} MiB limit "
+            "(export it smaller, e.g. 3000 px wide as JPEG)"
+        )
+    # Pillow's own bomb guard would stop at open with a vaguer message; only the header is read
+    # here, and anything over our (lower) limit is refused below before a pixel is decoded.
+    guard, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+    try:
+        with Image.open(path) as im:
+            fmt, (w, h) = im.format, im.size
+            if fmt not in FORMATS:
+                raise ImageProblem(
+                    f"{path.name!r} is {fmt}, which is not supported "
+                    f"(save it as JPEG or PNG; supported: {', '.join(sorted(FORMATS))})"
+                )
+            if w * h > MAX_PIXELS:
+                raise ImageProblem(
+                    f"{path.name!r} is {w}×{h} pixels, over the {MAX_PIXELS // 10**6} megapixel "
+                    "limit (resize it; a phone photo is about 12 megapixels)"
+                )
+            orientation = im.getexif().get(0x0112, 1)
+    except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
+        raise ImageProblem(
+            f"{path.name!r} is not an image that can be read ({exc.__class__.__name__}); "
+            "it may be corrupt or in an unsupported format (re-export it as JPEG)"
+        ) from exc
+    except OSError as exc:
+        raise ImageProblem(f"{path.name!r} is damaged or incomplete ({exc}); re-export it as JPEG") from exc
+    finally:
+        Image.MAX_IMAGE_PIXELS = guard
+    return SourceInfo(path, h if orientation in _ROTATED else w, w if orientation in _ROTATED else h)
+
+
+def _to_srgb(im: Image.Image) -> Image.Image:
+    """Convert any mode and colour profile to 8-bit sRGB (RGBA where the image has transparency)."""
+    icc = im.info.get("icc_profile")
+    if icc and im.mode in ("RGB", "RGBA", "CMYK", "L"):
+        try:
+            src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            out_mode = "RGBA" if im.mode == "RGBA" else "RGB"
+            im = ImageCms.profileToProfile(im, src, ImageCms.createProfile("sRGB"), outputMode=out_mode)
+        except (ImageCms.PyCMSError, OSError):
+            pass  # a broken profile: fall through to a plain conversion
+    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
+        im = im.point(lambda v: v / 256).convert("L")  # 16-bit greyscale down to 8 bits
+    transparent = im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info)
+    return im.convert("RGBA" if transparent else "RGB")
+
+
+def process_photo(source: Path, widths: tuple[int, ...], out_dir: Path) -> int:
+    """Write `<width>.webp` per width into out_dir: rotated upright, sRGB, no metadata. Returns bytes written."""
+    with Image.open(source) as im:
+        if im.format == "JPEG":
+            # Decode at a reduced size where the largest variant allows it: 2–4× faster.
+            orientation = im.getexif().get(0x0112, 1)
+            sw, sh = im.size
+            display_w = sh if orientation in _ROTATED else sw
+            scale = max(widths) / display_w
+            im.draft("RGB", (math.ceil(sw * scale), math.ceil(sh * scale)))
+        im.load()
+        upright = ImageOps.exif_transpose(im)
+        clean = _to_srgb(upright)
+    written = 0
+    for width in widths:
+        height = max(1, round(clean.height * width / clean.width))
+        variant = clean if width == clean.width else clean.resize((width, height), Image.Resampling.LANCZOS)
+        target = out_dir / f"{width}.webp"
+        # No exif/xmp/icc passed: the output carries pixels only.
+        variant.save(target, format="WEBP", quality=QUALITY, method=4)
+        written += target.stat().st_size
+    return written
+
+
+@dataclass(frozen=True)
+class PhotoJob:
+    """One source photo and where its variants go in the site (`<stem>-<width>.webp`)."""
+
+    source: Path
+    widths: tuple[int, ...]
+    site_stem: str  # e.g. "stories/x/photo" -> stories/x/photo-800.webp
+
+    def outputs(self) -> dict[str, str]:
+        """Cache file name -> site path."""
+        return {f"{w}.webp": f"{self.site_stem}-{w}.webp" for w in self.widths}
+
+
+@dataclass(frozen=True)
+class CardJob:
+    """One social card and its site path."""
+
+    card: cards.Card
+    site_path: str
+
+    def outputs(self) -> dict[str, str]:
+        """Cache file name -> site path."""
+        return {"card.png": self.site_path}
+
+
+Job = PhotoJob | CardJob
+
+
+def _font_digest() -> str:
+    regular, bold = cards.font_files()
+    return hashlib.sha256(regular.read_bytes() + bold.read_bytes()).hexdigest()
+
+
+def job_key(job: Job, font_digest: str) -> str:
+    """Hash of everything that shapes the job's output."""
+    h = hashlib.sha256(SETTINGS.encode())
+    if isinstance(job, PhotoJob):
+        h.update(job.source.read_bytes())
+        h.update(repr(job.widths).encode())
+    else:
+        h.update(repr((job.card, cards.WIDTH, cards.HEIGHT, cards.TITLE_SIZES)).encode())
+        h.update(font_digest.encode())
+    return h.hexdigest()[:24]
+
+
+def _produce(job: Job, dest: Path) -> int:
+    """Run one job into a fresh cache folder, atomically: a failure leaves nothing behind."""
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=dest.parent))
+    try:
+        if isinstance(job, PhotoJob):
+            process_photo(job.source, job.widths, tmp)
+        else:
+            cards.render(job.card).save(tmp / "card.png", format="PNG", optimize=True)
+        tmp.rename(dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return sum(p.stat().st_size for p in dest.iterdir())
+
+
+def _produce_safely(args: tuple[Job, Path]) -> tuple[int, str]:
+    job, dest = args
+    try:
+        return _produce(job, dest), ""
+    except Exception as exc:
+        where = job.source if isinstance(job, PhotoJob) else job.site_path
+        return 0, f"{where}: {exc.__class__.__name__}: {exc}"
+
+
+@dataclass
+class Stats:
+    """What a run did."""
+
+    processed: int = 0
+    skipped: int = 0
+    bytes_in: int = 0
+    bytes_out: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for people."""
+        ratio = f" ({self.bytes_out / self.bytes_in:.1%} of input)" if self.bytes_in else ""
+        return (
+            f"images: {self.processed} processed, {self.skipped} skipped (cached), "
+            f"{self.bytes_in:,} bytes in, {self.bytes_out:,} bytes out{ratio}"
+        )
+
+
+def _progress(total: int) -> Callable[[], None]:
+    """A progress bar on a terminal when there is real work; silent in CI logs and pipes."""
+    if total < 2 or not sys.stderr.isatty() or os.environ.get("CI"):
+        return lambda: None
+    from rich.progress import Progress
+
+    bar = Progress(transient=True)
+    task = bar.add_task("Processing images", total=total)
+    bar.start()
+
+    def advance() -> None:
+        bar.advance(task)
+        if bar.finished:
+            bar.stop()
+
+    return advance
+
+
+def run(jobs: Iterable[Job], site_dir: Path, cache_dir: Path, workers: int | None = None) -> Stats:
+    """Produce every job (from cache when possible) and place its outputs in site_dir."""
+    jobs = list(dict.fromkeys(jobs))
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    font = _font_digest() if any(isinstance(j, CardJob) for j in jobs) else ""
+    keyed = [(job, cache_dir / job_key(job, font)) for job in jobs]
+    todo = [(job, dest) for job, dest in keyed if not dest.is_dir()]
+    stats = Stats(skipped=len(keyed) - len(todo))
+    advance = _progress(len(todo))
+    workers = workers or os.cpu_count() or 1
+    if len(todo) > 1 and workers > 1:
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+            results = []
+            for result in pool.map(_produce_safely, todo, chunksize=1):
+                results.append(result)
+                advance()
+    else:
+        results = []
+        for item in todo:
+            results.append(_produce_safely(item))
+            advance()
+    for (job, _), (size, error) in zip(todo, results, strict=True):
+        if error:
+            stats.errors.append(error)
+            continue
+        stats.processed += 1
+        stats.bytes_out += size
+        if isinstance(job, PhotoJob):
+            stats.bytes_in += job.source.stat().st_size
+    if stats.errors:
+        return stats
+    for job, dest in keyed:
+        for cached, site_rel in job.outputs().items():
+            target = site_dir / site_rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(dest / cached, target)
+    return stats
+
+
+def is_raster(name: str) -> bool:
+    """True for a photo or picture file that must never be published as it is."""
+    return Path(name).suffix.lower() in RASTER_SUFFIXES

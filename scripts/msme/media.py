@@ -1,0 +1,104 @@
+"""Which images the site needs: photo variants for story and event pictures, a card per page and language."""
+
+from __future__ import annotations
+
+import posixpath
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from msme import cards, l10n
+from msme.images import CardJob, PhotoJob, SourceInfo, inspect
+from msme.model import Event, Story
+from msme.validate import Site
+
+SIZES = "(min-width: 76.25em) 690px, (min-width: 60em) calc(100vw - 24rem), calc(100vw - 2rem)"
+
+
+def url_path(original_rel: str) -> str:
+    """Directory URL of a default-language page: 'guides/x.md' -> 'guides/x/', 'index.md' -> ''."""
+    stem = original_rel.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem.removesuffix("index")
+        return stem
+    return stem + "/"
+
+
+def card_path(lang: str, path: str) -> str:
+    """Site path of the card for the page at `path` whose text is in `lang`."""
+    return f"assets/cards/{lang}/{path.strip('/').replace('/', '--') or 'home'}.png"
+
+
+def is_built(site: Site, original_rel: str) -> bool:
+    """True unless the page is a story that is not published."""
+    page = site.page(site.config.default.locale, original_rel)
+    return page is not None and not (isinstance(page, Story) and page.status != "published")
+
+
+def text_lang(site: Site, lang: str, original_rel: str) -> str:
+    """The language a page's text is really in when shown under `lang` (the default when untranslated)."""
+    return lang if site.page(lang, original_rel) is not None else site.config.default.locale
+
+
+def card_job(site: Site, lang: str, original_rel: str) -> CardJob:
+    """The card for one page in one language: its title, the programme, and for stories the countries."""
+    tl = text_lang(site, lang, original_rel)
+    page = site.page(tl, original_rel)
+    tagline = ""
+    if isinstance(page, Story):
+        tagline = l10n.labels(tl, site.config.default.locale)["exchange"].format(
+            sending=l10n.country(page.sending.country, tl), host=l10n.country(page.host.country, tl)
+        )
+    card = cards.Card(page.title, site.config.site_name, tagline)
+    return CardJob(card, card_path(tl, url_path(original_rel)))
+
+
+@lru_cache(maxsize=4096)
+def _inspect(path: Path, mtime: float) -> SourceInfo:  # mtime: re-inspect a replaced file
+    return inspect(path)
+
+
+def photo(site: Site, original_rel: str, src: str) -> tuple[PhotoJob, SourceInfo]:
+    """The job and size facts for one picture of a page."""
+    folder = posixpath.dirname(original_rel)
+    path = site.docs_dir / folder / src
+    info = _inspect(path, path.stat().st_mtime)
+    stem = posixpath.join(folder, Path(src).stem)
+    return PhotoJob(path, info.widths, stem), info
+
+
+def jobs(site: Site) -> list[CardJob | PhotoJob]:
+    """Every image the built site needs, in every language."""
+    out: list[CardJob | PhotoJob] = []
+    for sf in site.originals():
+        if not is_built(site, sf.rel):
+            continue
+        page = site.page(site.config.default.locale, sf.rel)
+        if isinstance(page, Story | Event):
+            out += [photo(site, sf.rel, img.src)[0] for img in getattr(page, "images", [])]
+        out += [card_job(site, lang, sf.rel) for lang in site.config.locales]
+    return list(dict.fromkeys(out))
+
+
+def figures(site: Site, original_rel: str, page: Any, page_url: str) -> list[dict[str, Any]]:
+    """Template values for a page's pictures, with URLs relative to the page at `page_url`."""
+    from msme.urls import relative
+
+    out = []
+    for i, img in enumerate(getattr(page, "images", [])):
+        job, info = photo(site, original_rel, img.src)
+        urls = {w: relative(f"{job.site_stem}-{w}.webp", page_url) for w in info.widths}
+        default_w = min((w for w in info.widths if w >= 800), default=max(info.widths))
+        out.append(
+            {
+                "src": urls[default_w],
+                "srcset": ", ".join(f"{u} {w}w" for w, u in urls.items()),
+                "sizes": SIZES,
+                "width": default_w,
+                "height": info.height_at(default_w),
+                "alt": img.alt,
+                "credit": img.credit,
+                "lazy": i > 0,
+            }
+        )
+    return out

@@ -1,0 +1,269 @@
+"""Images: small, private, cached; social cards in every language, any EU script."""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from benchmarks.corpus import GPS_IFD, phone_photo, story_markdown
+from PIL import Image
+
+from conftest import FIXTURES, Build, build, make_project
+from msme import cards, images
+from msme.validate import load_site
+
+EMPTY_CONSENT = FIXTURES / "consent-empty.yml"
+
+
+def _photo_docs(root: Path) -> Path:
+    """A tiny fictional site: one story with a landscape phone photo and a rotated portrait one."""
+    docs = root / "docs"
+    (docs / "stories/photo-story").mkdir(parents=True)
+    (docs / "index.md").write_text("---\ntitle: Fixture home\nsummary: Fictional home.\n---\nHome.\n")
+    (docs / "stories/index.md").write_text("---\ntitle: Stories\nsummary: Fictional list.\n---\nList.\n")
+    text = story_markdown(1, image="photo.jpg").replace(
+        "sources:", "  - {src: portrait.jpg, alt: A fictional portrait, credit: Fictional Photographer}\nsources:", 1
+    )
+    (docs / "stories/photo-story/index.md").write_text(text)
+    phone_photo(docs / "stories/photo-story/photo.jpg", seed=1)
+    phone_photo(docs / "stories/photo-story/portrait.jpg", 1200, 900, seed=2, orientation=6)
+    return docs
+
+
+@pytest.fixture(scope="module")
+def photo_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The fixture built once, with its own empty image cache."""
+    root = tmp_path_factory.mktemp("photos")
+    project = make_project(root / "p", _photo_docs(root), EMPTY_CONSENT, cache=root / "cache")
+    result = build(project)
+    assert result.code == 0, result.output
+    return result
+
+
+def test_no_original_and_no_metadata_published(photo_site: Build) -> None:
+    """The site holds only processed images: no JPEG original, and no image with EXIF (GPS or other)."""
+    files = [p for p in photo_site.site.rglob("*") if p.suffix.lower() in images.RASTER_SUFFIXES]
+    assert not [p for p in files if p.suffix.lower() in (".jpg", ".jpeg")]
+    photos = sorted(p.name for p in files if "stories/photo-story/" in p.as_posix())
+    # 4 widths of the 4000-pixel photo; the rotated one is 900 wide upright, so only 480 and 800
+    assert photos == [
+        "photo-1200.webp",
+        "photo-1600.webp",
+        "photo-480.webp",
+        "photo-800.webp",
+        "portrait-480.webp",
+        "portrait-800.webp",
+    ]
+    for path in files:
+        with Image.open(path) as im:
+            exif = im.getexif()
+            assert not exif.get_ifd(GPS_IFD) and not len(exif), path
+            assert "exif" not in im.info and "xmp" not in im.info and "icc_profile" not in im.info, path
+
+
+def test_photo_markup(photo_site: Build) -> None:
+    """srcset/sizes, width and height set, alt text from front matter, lazy loading below the fold."""
+    html = photo_site.html("stories/photo-story/index.html")
+    tags = re.findall(r"<img [^>]*>", html.split('class="md-content"')[1])
+    assert len(tags) == 2
+    first, second = tags
+    assert 'srcset="photo-480.webp 480w, photo-800.webp 800w, photo-1200.webp 1200w, photo-1600.webp 1600w"' in first
+    assert 'width="800" height="600"' in first and 'alt="A fictional photo of workshop 1"' in first
+    assert "loading=" not in first and 'fetchpriority="high"' in first
+    assert 'loading="lazy"' in second and 'width="800" height="1067"' in second  # rotated upright: portrait
+
+
+def test_orientation_applied(photo_site: Build) -> None:
+    """A photo stored landscape with EXIF orientation 6 comes out portrait."""
+    with Image.open(photo_site.site / "stories/photo-story/portrait-480.webp") as im:
+        assert im.size == (480, 640)
+
+
+def test_translations_reference_the_same_files(photo_site: Build) -> None:
+    """A language's page points at the one set of variants (no copies per language)."""
+    html = photo_site.html("fr/stories/photo-story/index.html")
+    assert 'src="../../../stories/photo-story/photo-800.webp"' in html
+
+
+def test_warm_rebuild_processes_nothing_and_a_title_change_one_card(tmp_path: Path) -> None:
+    """Second build: 0 images processed. Change one title: only that page's card is redrawn."""
+    project = make_project(tmp_path / "p", _photo_docs(tmp_path), EMPTY_CONSENT, cache=tmp_path / "cache")
+    cold = build(project)
+    assert cold.code == 0, cold.output
+    assert re.search(r"images: (\d+) processed, 0 skipped", cold.output)
+    warm = build(project)
+    assert re.search(r"images: 0 processed, (\d+) skipped", warm.output), warm.output
+    story = project / "docs/stories/photo-story/index.md"
+    story.write_text(story.read_text().replace("Fictional exchange 1:", "Renamed fictional exchange 1:"))
+    changed = build(project)
+    assert "images: 1 processed" in changed.output, changed.output
+
+
+def test_cards_for_every_page_and_language(photo_site: Build) -> None:
+    """Every page's og:image is an existing 1200×630 PNG; stories' cards differ per language."""
+    for page in photo_site.site.rglob("index.html"):
+        html = page.read_text(encoding="utf-8")
+        url = re.search(r'<meta property="og:image" content="([^"]+)"', html)[1]
+        rel = url.split("example.org/", 1)[1]
+        with Image.open(photo_site.site / rel) as im:
+            assert im.size == (1200, 630), rel
+    assert (photo_site.site / "assets/cards/en/stories--photo-story.png").is_file()
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Ανταλλαγή προσωπικού ΜμΕ μεταξύ Ελλάδας και Κύπρου",  # Greek
+        "Обмен на служители между малки и средни предприятия в България",  # Bulgarian
+        "Współpraca małych firm: Łódź, Gdańsk, Kraków — ąęśćźż",  # Polish diacritics
+    ],
+)
+def test_font_covers_eu_scripts(title: str, tmp_path: Path) -> None:
+    """The card font draws Greek, Cyrillic and Latin-extended letters (no empty boxes)."""
+    assert cards.missing_glyphs(title) == []
+    cards.write(cards.Card(title, "MobiliseSME"), tmp_path / "c.png")
+    with Image.open(tmp_path / "c.png") as im:
+        assert im.size == (1200, 630)
+
+
+def test_glyph_check_can_fail() -> None:
+    """A script the font lacks is reported, so the coverage test above means something."""
+    assert cards.missing_glyphs("中小企业交流") != []
+
+
+def test_long_titles_wrap_and_shrink() -> None:
+    """A very long title shrinks and wraps into at most four lines, none wider than the card allows."""
+    from PIL import ImageDraw
+
+    title = " ".join(["Internationalisierungsstrategien"] * 3 + ["für kleine und mittlere Unternehmen"] * 4)
+    font, lines = cards.fit_title(title)
+    draw = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    assert len(lines) <= cards.MAX_TITLE_LINES
+    assert all(draw.textlength(line, font=font) <= cards.WIDTH - 2 * cards.MARGIN for line in lines)
+    assert font.size < cards.TITLE_SIZES[0]
+    short_font, short_lines = cards.fit_title("Short title")
+    assert short_font.size == cards.TITLE_SIZES[0] and short_lines == ["Short title"]
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG whose header declares width×height (a decompression bomb needs no real pixels)."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 16)) + chunk(b"IEND", b"")
+
+
+def test_bad_images_are_all_reported(tmp_path: Path) -> None:
+    """Corrupt, bomb, unsupported, missing and oversized images: one message each, page and file named,
+    and the build fails without writing a site."""
+    docs = tmp_path / "docs"
+    folder = docs / "stories/bad"
+    folder.mkdir(parents=True)
+    (folder / "corrupt.jpg").write_bytes(b"\xff\xd8\xff\xe0 this is not really a JPEG")
+    (folder / "bomb.png").write_bytes(_png_header(30000, 30000))
+    Image.new("RGB", (10, 10)).save(folder / "old.bmp", format="BMP")
+    (folder / "huge.jpg").write_bytes(b"\0" * (images.MAX_BYTES + 1))
+    (folder / "notes.jpg").write_text("a text file saved with a photo's name")
+    names = ["corrupt.jpg", "bomb.png", "old.bmp", "missing.jpg", "huge.jpg", "notes.jpg"]
+    listing = "".join(f"  - {{src: {n}, alt: Fictional, credit: Nobody}}\n" for n in names)
+    (folder / "index.md").write_text(story_markdown(1).replace("sources:", "images:\n" + listing + "sources:", 1))
+    problems = [str(p) for p in load_site(docs, EMPTY_CONSENT).problems]
+    assert problems == [
+        (
+            "docs/stories/bad/index.md: images[0].src: 'corrupt.jpg' is damaged or incomplete (Truncated File "
+            "Read); re-export it as JPEG"
+        ),
+        (
+            "docs/stories/bad/index.md: images[1].src: 'bomb.png' is 30000×30000 pixels, over the 50 megapixel "
+            "limit (resize it; a phone photo is about 12 megapixels)"
+        ),
+        (
+            "docs/stories/bad/index.md: images[2].src: 'old.bmp' is BMP, which is not supported (save it as JPEG "
+            "or PNG; supported: GIF, JPEG, PNG, TIFF, WEBP)"
+        ),
+        (
+            "docs/stories/bad/index.md: images[3].src: file 'missing.jpg' not found in stories/bad/ (put the photo "
+            "next to the page or fix the name)"
+        ),
+        (
+            "docs/stories/bad/index.md: images[4].src: 'huge.jpg' is 20.0 MiB, over the 20 MiB limit (export it "
+            "smaller, e.g. 3000 px wide as JPEG)"
+        ),
+        (
+            "docs/stories/bad/index.md: images[5].src: 'notes.jpg' is not an image that can be read "
+            "(UnidentifiedImageError); it may be corrupt or in an unsupported format (re-export it as JPEG)"
+        ),
+    ]
+    result = build(make_project(tmp_path / "p", docs, EMPTY_CONSENT, cache=tmp_path / "cache"))
+    assert result.code != 0 and "Content has 6 problem(s)" in result.output
+    assert not result.site.exists() or not any(result.site.rglob("*.webp"))
+
+
+@pytest.mark.parametrize("kind", ["cmyk", "16bit", "palette-transparent", "rgba"])
+def test_colour_modes_become_srgb(kind: str, tmp_path: Path) -> None:
+    """CMYK, 16-bit, palette with transparency and RGBA sources all become valid 8-bit WebP."""
+    src = tmp_path / f"{kind}.png"
+    if kind == "cmyk":
+        src = tmp_path / "cmyk.jpg"
+        Image.new("CMYK", (640, 480), (0, 200, 200, 0)).save(src, format="JPEG")
+    elif kind == "16bit":
+        Image.new("I;16", (640, 480), 40000).save(src, format="PNG")
+    elif kind == "palette-transparent":
+        im = Image.new("P", (640, 480), 1)
+        im.paste(0, (0, 0, 320, 480))  # left half transparent
+        im.putpalette([255, 255, 255, 200, 30, 30] + [0] * 762)
+        im.save(src, format="PNG", transparency=0)
+    else:
+        Image.new("RGBA", (640, 480), (10, 20, 30, 128)).save(src, format="PNG")
+    images.process_photo(src, (480,), tmp_path)
+    with Image.open(tmp_path / "480.webp") as out:
+        assert out.format == "WEBP" and out.mode in ("RGB", "RGBA") and out.size == (480, 360)
+        if kind == "cmyk":
+            r, g, b = out.convert("RGB").getpixel((10, 10))
+            assert r > 200 and g < 120 and b < 120  # cyan-free, magenta+yellow -> red
+        if kind in ("palette-transparent", "rgba"):
+            assert out.mode == "RGBA"
+
+
+def test_phone_downloads_small_images(photo_site: Build, browser: object) -> None:
+    """On a 390-pixel-wide phone (3× pixels) the story's largest image download is under 150 KB,
+    and it is a processed WebP, never the original."""
+    from conftest import serve
+
+    with serve(photo_site.site) as base:
+        page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True)
+        sizes: dict[str, int] = {}
+        page.on(
+            "response",
+            lambda r: sizes.__setitem__(r.url, len(r.body())) if r.request.resource_type == "image" else None,
+        )
+        page.goto(base + "stories/photo-story/", wait_until="networkidle")
+        page.mouse.wheel(0, 20000)  # bring the lazy second photo into view too
+        page.wait_for_timeout(500)
+        page.close()
+    photos = {u: n for u, n in sizes.items() if "/stories/photo-story/" in u}
+    assert photos and all(u.endswith(".webp") for u in photos)
+    assert max(photos.values()) < 150 * 1024, photos
+
+
+def test_truncated_photo_fails_the_build_and_leaves_no_output(tmp_path: Path) -> None:
+    """A photo whose header is fine but whose data is cut off fails at processing; the cache keeps
+    nothing half-written and the previous site stays in place."""
+    from msme.publish import atomic_build
+
+    docs = _photo_docs(tmp_path)
+    project = make_project(tmp_path / "p", docs, EMPTY_CONSENT, cache=tmp_path / "cache")
+    assert atomic_build(project / "mkdocs.yml", tmp_path / "out") == 0
+    before = sorted(p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*"))
+    photo = project / "docs/stories/photo-story/photo.jpg"
+    data = photo.read_bytes()
+    photo.write_bytes(data[: len(data) // 3])
+    assert atomic_build(project / "mkdocs.yml", tmp_path / "out") != 0
+    assert sorted(p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*")) == before
+    assert not list((tmp_path / "cache").glob(".tmp-*"))
+    assert not list(tmp_path.glob(".site-*"))
