@@ -1,6 +1,6 @@
 """Image pipeline benchmark (not run in CI): 50 fictional phone photos with GPS EXIF, cold and warm.
 
-    ./dev bench-images [--count 50] [--workers 0]
+./dev bench-images [--count 50] [--workers 0]
 """
 
 from __future__ import annotations
@@ -36,8 +36,10 @@ def main() -> None:
         in_bytes = sum(p.stat().st_size for p in sources)
         print(f"cold: {cold.processed} photos in {cold_s:.1f} s = {cold.processed / cold_s:.2f} photos/s")
         print(f"warm: {warm.processed} processed, {warm.skipped} skipped in {warm_s:.2f} s")
-        print(f"bytes in {in_bytes:,} ({in_bytes / len(sources) / 2**20:.1f} MiB a photo), "
-              f"bytes out {out_bytes:,} = {out_bytes / in_bytes:.1%} of input")
+        print(
+            f"bytes in {in_bytes:,} ({in_bytes / len(sources) / 2**20:.1f} MiB a photo), "
+            f"bytes out {out_bytes:,} = {out_bytes / in_bytes:.1%} of input"
+        )
         for width in images.WIDTHS:
             sizes = [p.stat().st_size for p in (tmp / "site/photos").glob(f"*-{width}.webp")]
             print(f"  {width:>5} px: {sum(sizes) / len(sizes) / 1024:.0f} KiB on average")

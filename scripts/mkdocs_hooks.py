@@ -1,13 +1,16 @@
 """Thin MkDocs glue: hands each page the core's validated model and view. No site logic here.
 
 Event order: static-i18n runs its on_files at priority -100 and, in the default language's
-on_post_build, builds every other language and writes one combined search index. Our
-on_files (priority 0) therefore sees the raw file list first, and our on_post_build runs at
--110 so that it comes after static-i18n's and can split that index per language.
+on_post_build, builds every other language and writes one combined search index. So:
+- our on_files (priority 0) sees the raw file list first;
+- on_post_build has two handlers: at 0 it renders the generated pages of the language being
+  built (before static-i18n moves on to the next language), and at -110, after the last
+  language, it writes images, feeds, data files, per-language search indexes and the sitemap.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import re
@@ -15,15 +18,32 @@ import sys
 from pathlib import Path
 
 from markupsafe import Markup, escape
+from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
-from mkdocs.structure.files import Files
+from mkdocs.plugins import CombinedEvent, event_priority
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import write_file
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from msme import htmlfix, images, l10n, media, search, seo, sitemap, urls, views
+from msme import (
+    catalogue,
+    charts,
+    feeds,
+    htmlfix,
+    images,
+    l10n,
+    media,
+    opendata,
+    search,
+    seo,
+    sitemap,
+    urls,
+    views,
+    virtual,
+)
 from msme.content import split_lang
 from msme.model import Story
 from msme.siteconfig import load_site_config
@@ -33,8 +53,8 @@ from msme.validate import Site, load_site
 TEMPLATES = {"story": "story.html", "guide": "guide.html", "event": "event.html"}
 STORY_LIST = "stories/index.md"
 CONFIG_JSON = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.DOTALL)
-_state: dict = {}
 log = logging.getLogger("mkdocs.hooks.msme")
+_state: dict = {}
 
 
 def _lang(config: MkDocsConfig) -> str:
@@ -44,10 +64,6 @@ def _lang(config: MkDocsConfig) -> str:
 
 def _site() -> Site:
     return _state["site"]
-
-
-def _sitemap_entries() -> list[tuple[str, list[dict[str, str]]]]:
-    return _state.setdefault("sitemap", [])
 
 
 def _nested_build(config: MkDocsConfig) -> bool:
@@ -65,8 +81,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if site.problems:
         listing = "\n".join(f"  {p}" for p in site.problems)
         raise PluginError(f"Content has {len(site.problems)} problem(s):\n{listing}")
-    _state["site"] = site
-    _state["sitemap"] = []  # filled page by page, in every language build
+    cats = {lang: catalogue.build(site, lang) for lang in site.config.locales}
+    _state.clear()
+    _state.update(site=site, catalogues=cats, specs=virtual.register(site, cats), sitemap=[])
     return config
 
 
@@ -78,49 +95,50 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Leave out unpublished stories, and every original photo: only processed images are published."""
     site = _site()
     for file in list(files):
-        if images.is_raster(file.src_uri) and not file.src_uri.startswith("assets/"):
-            files.remove(file)
-            continue
-        if not file.src_uri.endswith(".md"):
-            continue
-        page = site.page(site.config.default.locale, _original(site, file.src_uri))
-        if isinstance(page, Story) and page.status != "published":
+        if (images.is_raster(file.src_uri) and not file.src_uri.startswith("assets/")) or (
+            file.src_uri.endswith(".md") and not media.is_built(site, _original(site, file.src_uri))
+        ):
             files.remove(file)
     return files
 
 
-def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Swap the page's raw front matter for the validated, merged model."""
-    site = _site()
-    lang, default = _lang(config), site.config.default.locale
-    original = _original(site, page.file.src_uri)
-    model = site.page(lang, original)
+def _prepare(page: Page, site: Site, lang: str, key: str, template: str | None = None) -> bool:
+    """Put the validated model of `key` in `lang` (or its original, as a fallback) on the page."""
+    default = site.config.default.locale
+    model = site.page(lang, key)
     fallback = model is None
-    model = model or site.page(default, original)
+    model = model or site.page(default, key)
     if model is None:
-        return markdown
+        return False
     meta = model.model_dump(mode="json")
     # Material prints page.meta.title and .description unescaped; Markup keeps them escaped
     # there while our own templates' `| e` leaves Markup untouched.
     meta["title"] = escape(model.title)
     meta["description"] = escape(model.summary)
-    meta["template"] = "story-list.html" if original == STORY_LIST else TEMPLATES.get(model.type, "page.html")
+    meta["template"] = template or ("story-list.html" if key == STORY_LIST else TEMPLATES.get(model.type, "page.html"))
     meta["hide"] = model.hide
     meta["msme_fallback"] = fallback
     meta["msme_text_lang"] = default if fallback else lang
     page.meta = meta
     page.__dict__["msme_model"] = model
-    page.__dict__["msme_original"] = original
+    page.__dict__["msme_key"] = key
+    return True
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Swap the page's raw front matter for the validated, merged model."""
+    site = _site()
+    _prepare(page, site, _lang(config), _original(site, page.file.src_uri))
     return markdown
 
 
-def _alternates(site: Site, original: str, path: str) -> list[dict[str, str]]:
+def _alternates(site: Site, key: str, path: str) -> list[dict[str, str]]:
     """Absolute URLs of the languages this page really exists in, plus x-default."""
     default = site.config.default.locale
     alts = [
         {"lang": lang, "url": urls.absolute(site.config.site_url, urls.lang_path(path, lang, default))}
         for lang in site.config.locales
-        if site.page(lang, original) is not None
+        if site.page(lang, key) is not None
     ]
     if alts:
         alts.append({"lang": "x-default", "url": urls.absolute(site.config.site_url, path)})
@@ -128,33 +146,59 @@ def _alternates(site: Site, original: str, path: str) -> list[dict[str, str]]:
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object) -> dict:
-    """Give templates `t` (labels), `view` (localised values), language facts and, on the list, the stories."""
+    """Give templates `t` (labels), `view` (localised values), language facts, lists and pictures."""
     site = _site()
     lang, default = _lang(config), site.config.default.locale
+    _state["nav"] = nav
     ctx = views.Context(lang, l10n.labels(lang, default), site.consent)
     context["t"] = ctx.labels
     context["msme_lang_prefix"] = "" if lang == default else f"{lang}/"
     model = page.__dict__.get("msme_model")
     if model is None:
         return context
+    key = page.__dict__["msme_key"]
     context["view"] = views.for_page(model, ctx)
     path = urls.default_path(page.url, lang, default)
     # A fallback page is not a translation: it claims no language versions at all.
-    alternates = [] if page.meta["msme_fallback"] else _alternates(site, page.__dict__["msme_original"], path)
+    alternates = [] if page.meta["msme_fallback"] else _alternates(site, key, path)
     page.meta["msme_alternates"] = alternates
-    if not page.meta["msme_fallback"] and page.canonical_url:
-        _sitemap_entries().append((page.canonical_url, alternates))
     if page.meta["msme_fallback"]:
         # The text is the original's: point search engines at it, claim no translation.
         page.canonical_url = urls.absolute(site.config.site_url, path)
         context["msme_notice"] = ctx.labels["fallback_notice"].format(
             language=l10n.language_name(lang, lang), original=l10n.language_name(default, lang)
         )
-    if page.file.src_uri.startswith("stories/index"):
-        context["stories"] = _story_cards(site, lang, ctx)
+    elif page.canonical_url:
+        _state["sitemap"].append((page.canonical_url, alternates))
     context["msme_head"] = _head(site, model, page, path)
-    context["figures"] = media.figures(site, page.__dict__["msme_original"], model, page.url)
+    cat = _state["catalogues"][lang]
+    prefix = context["msme_lang_prefix"]
+
+    def rel_url(target: str) -> str:
+        return urls.relative(prefix + target, page.url)
+
+    context["msme_feed"] = rel_url("feed.xml")
+    if key == STORY_LIST or page.__dict__.get("msme_listing"):
+        li = page.__dict__.get("msme_listing") or cat.listings[0]
+        context["listing"] = views.listing(
+            cat, li, ctx, rel_url=rel_url, image_for=lambda e: _card_image(site, e, page.url)
+        )
+    if isinstance(model, Story):
+        context["related"] = [
+            views.story_card(e, rel_url(e.path), ctx, _card_image(site, e, page.url)) for e in cat.related(key)
+        ]
+    if not key.startswith(media.GENERATED):
+        context["figures"] = media.figures(site, key, model, page.url)
     return context
+
+
+def _card_image(site: Site, entry: catalogue.Entry, page_url: str) -> dict | None:
+    """The first picture of a story, at list-card size, or None."""
+    figs = media.figures(site, entry.rel, entry.story, page_url)
+    if not figs:
+        return None
+    small = figs[0]["srcset"].split(", ")[0].split(" ")[0]
+    return {**figs[0], "src": small, "sizes": "(min-width: 45em) 240px, 100vw", "lazy": True}
 
 
 def _head(site: Site, model: object, page: Page, path: str) -> dict:
@@ -174,17 +218,6 @@ def _head(site: Site, model: object, page: Page, path: str) -> dict:
         "locale": seo.og_locale(text_lang),
         "jsonld": Markup(seo.jsonld_script_body(items)),
     }
-
-
-def _story_cards(site: Site, lang: str, ctx: views.Context) -> list[dict]:
-    """Published stories, newest first, with URLs relative to the list page."""
-    cards = []
-    for sf in site.originals():
-        model = site.page(lang, sf.rel) or site.page(site.config.default.locale, sf.rel)
-        if isinstance(model, Story) and model.status == "published":
-            slug = sf.rel.removesuffix("index.md").removeprefix("stories/")
-            cards.append(views.story_card(model, slug, ctx))
-    return sorted(cards, key=lambda c: (c["date"], c["title"]), reverse=True)
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
@@ -207,9 +240,113 @@ def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> s
     return htmlfix.fix(output) if template_name.endswith(".html") else output
 
 
+def on_env(env, config: MkDocsConfig, files: Files):
+    """Keep this language build's template environment for the generated pages."""
+    env.globals["Markup"] = Markup
+    _state["env"] = env
+    return env
+
+
+@event_priority(0)
+def _render_generated_pages(config: MkDocsConfig) -> None:
+    """Render list, facet, map and data pages of the language being built, through the theme."""
+    site = _site()
+    lang = _lang(config)
+    prefix = "" if lang == site.config.default.locale else f"{lang}/"
+    cat = _state["catalogues"][lang]
+    i18n = config.plugins.get("i18n")
+    switcher = copy.deepcopy(getattr(i18n, "extra_alternate", None) or config.extra.get("alternate") or [])
+    for spec in _state["specs"]:
+        file = File(prefix + spec.path.rstrip("/") + ".md", config.docs_dir, config.site_dir, config.use_directory_urls)
+        page = Page(None, file, config)
+        page.markdown, page.content = "", ""
+        _prepare(page, site, lang, spec.key, spec.template)
+        page.__dict__["msme_listing"] = spec.listing
+        # The language switcher: this same generated page in each language.
+        config.extra["alternate"] = [
+            {**alt, "link": ("" if alt["lang"] == site.config.default.locale else f"{alt['lang']}/") + spec.path}
+            for alt in switcher
+        ]
+        context = get_context(_state["nav"], Files([]), config, page)
+        context = on_page_context(context, page, config, _state["nav"])
+        if spec.kind == "map":
+            context["charts"] = _charts(cat, lang)
+        elif spec.kind == "data":
+            context["datasets"] = _datasets(cat, page.url)
+        output = _state["env"].get_template(spec.template).render(context)
+        write_file(on_post_page(output, page, config).encode("utf-8"), file.abs_dest_path)
+
+
+def _charts(cat: catalogue.Catalogue, lang: str) -> dict:
+    """The map and bar charts of one language, with their tables."""
+    t = l10n.labels(lang, cat.site.config.default.locale)
+    codes = {c for e in cat.entries for c in e.countries} | set(charts.TILES)
+    names = {c: l10n.country(c, lang) for c in codes}
+    by_country = [(names[k], n) for k, n in cat.facets["country"]]
+    by_sector = [(cat.facet_label("sector", k), n) for k, n in cat.facets["sector"]]
+    n_ex = sum(n for *_, n in cat.exchanges)
+    return {
+        "map": Markup(
+            charts.exchange_map(
+                cat.exchanges,
+                names,
+                t["map_svg_title"],
+                t["map_svg_desc"].format(stories=n_ex, pairs=len(cat.exchanges)),
+            )
+        ),
+        "exchanges": [{"sending": names[s], "host": names[h], "count": n} for s, h, n in cat.exchanges],
+        "by_country_svg": Markup(
+            charts.bar_chart(by_country, t["chart_country_title"], t["chart_country_desc"], "msme-by-country")
+        ),
+        "by_country": by_country,
+        "by_sector_svg": Markup(
+            charts.bar_chart(by_sector, t["chart_sector_title"], t["chart_sector_desc"], "msme-by-sector")
+        )
+        if by_sector
+        else "",
+        "by_sector": by_sector,
+    }
+
+
+def _datasets(cat: catalogue.Catalogue, page_url: str) -> dict:
+    """DCAT-style description of the two datasets of one language, with download links."""
+    t = l10n.labels(cat.lang, cat.site.config.default.locale)
+    prefix = "" if cat.lang == cat.site.config.default.locale else f"{cat.lang}/"
+    sets = []
+    for name, fields, count in (
+        ("stories", opendata.STORY_FIELDS, len(cat.entries)),
+        ("events", opendata.EVENT_FIELDS, len(cat.events())),
+    ):
+        sets.append(
+            {
+                "name": name,
+                "title": t[f"data_{name}_title"],
+                "description": t[f"data_{name}_description"],
+                "records": count,
+                "fields": fields,
+                "downloads": [
+                    {
+                        "format": fmt.upper(),
+                        "media": media_type,
+                        "url": urls.relative(f"{prefix}data/{name}.{fmt}", page_url),
+                        "abs": urls.absolute(cat.site.config.site_url, f"{prefix}data/{name}.{fmt}"),
+                    }
+                    for fmt, media_type in (("json", "application/json"), ("csv", "text/csv"))
+                ],
+            }
+        )
+    return {
+        "sets": sets,
+        "modified": l10n.date(opendata.last_modified(cat) or None, cat.lang),
+        "modified_iso": opendata.last_modified(cat),
+        "licence_url": opendata.LICENCE_URL,
+        "publisher": cat.site.config.site_name,
+    }
+
+
 @event_priority(-110)
-def on_post_build(config: MkDocsConfig) -> None:
-    """After the last language: one search index per language, and the translation report."""
+def _finish_site(config: MkDocsConfig) -> None:
+    """After the last language: images, feeds, data files, search indexes, sitemap, translation report."""
     if _nested_build(config):
         return  # the outer (default-language) build finishes the job
     site = _site()
@@ -220,14 +357,23 @@ def on_post_build(config: MkDocsConfig) -> None:
         listing = "\n".join(f"  {e}" for e in stats.errors)
         raise PluginError(f"{len(stats.errors)} image(s) could not be processed:\n{listing}")
     log.info(stats.summary())
+    for lang, cat in _state["catalogues"].items():
+        lang_dir = site_dir / ("" if lang == site.config.default.locale else lang)
+        first_images = {}
+        for e in cat.entries:
+            figs = media.figures(site, e.rel, e.story, "")
+            if figs:
+                first_images[e.rel] = urls.absolute(site.config.site_url, figs[0]["srcset"].split(" ")[0])
+        feeds.write(cat, lang_dir)
+        opendata.write(cat, lang_dir, first_images)
     search.split_index(site_dir, site.config.locales, site.config.default.locale)
-    # Every language build overwrites sitemap.xml with its own pages; write the whole one last.
-    sitemap.write(site_dir, _sitemap_entries())
-    report = status(site)
-    (site_dir / "translation-status.txt").write_text(format_status(report, site) + "\n", encoding="utf-8")
+    sitemap.write(site_dir, _state["sitemap"], site.config)
+
+    def built(rel: str) -> bool:  # drafts stay private: the public report names only built pages
+        return media.is_built(site, rel)
+
+    report = status(site, only=built)
+    (site_dir / "translation-status.txt").write_text(format_status(report, site, only=built) + "\n", encoding="utf-8")
 
 
-def on_env(env, config: MkDocsConfig, files: Files):
-    """Register `Markup` so templates can mark core-built HTML safe explicitly."""
-    env.globals["Markup"] = Markup
-    return env
+on_post_build = CombinedEvent(_render_generated_pages, _finish_site)

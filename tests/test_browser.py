@@ -16,6 +16,8 @@ PAGES = [
     "stories/silentium-piano-queens-pianos/",
     "guides/financial-support/",
     "events/final-conference/",
+    "stories/map/",
+    "data/",
 ]
 ARGS = [
     "--no-sandbox",

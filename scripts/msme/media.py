@@ -12,6 +12,7 @@ from msme.images import CardJob, PhotoJob, SourceInfo, inspect
 from msme.model import Event, Story
 from msme.validate import Site
 
+GENERATED = "@generated/"  # key prefix of generated pages in Site.pages (see msme.virtual)
 SIZES = "(min-width: 76.25em) 690px, (min-width: 60em) calc(100vw - 24rem), calc(100vw - 2rem)"
 
 
@@ -77,6 +78,10 @@ def jobs(site: Site) -> list[CardJob | PhotoJob]:
         if isinstance(page, Story | Event):
             out += [photo(site, sf.rel, img.src)[0] for img in getattr(page, "images", [])]
         out += [card_job(site, lang, sf.rel) for lang in site.config.locales]
+    for (lang, key), page in site.pages.items():
+        if key.startswith(GENERATED):  # list, facet, map and data pages
+            card = cards.Card(page.title, site.config.site_name)
+            out.append(CardJob(card, card_path(lang, key.removeprefix(GENERATED))))
     return list(dict.fromkeys(out))
 
 

@@ -6,6 +6,9 @@ import gzip
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from msme.siteconfig import SiteConfig
+from msme.urls import absolute
+
 SM = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"
 
@@ -24,9 +27,16 @@ def render(entries: list[tuple[str, list[dict[str, str]]]]) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def write(site_dir: Path, entries: list[tuple[str, list[dict[str, str]]]]) -> None:
-    """Write sitemap.xml and sitemap.xml.gz at the site root (mtime 0 keeps the gzip reproducible)."""
-    data = render(entries)
-    (site_dir / "sitemap.xml").write_bytes(data)
-    with (site_dir / "sitemap.xml.gz").open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
-        gz.write(data)
+def _write_pair(folder: Path, data: bytes) -> None:
+    (folder / "sitemap.xml").write_bytes(data)
+    with (folder / "sitemap.xml.gz").open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+        gz.write(data)  # mtime 0 keeps the file byte-for-byte reproducible
+
+
+def write(site_dir: Path, entries: list[tuple[str, list[dict[str, str]]]], config: SiteConfig) -> None:
+    """The whole sitemap at the root, and each other language's own pages under <lang>/sitemap.xml."""
+    _write_pair(site_dir, render(entries))
+    for lang in config.locales[1:]:
+        root = absolute(config.site_url, f"{lang}/")
+        (site_dir / lang).mkdir(parents=True, exist_ok=True)
+        _write_pair(site_dir / lang, render([e for e in entries if e[0].startswith(root)]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,10 +32,10 @@ class LanguageStatus:
         return not self.missing and not self.outdated
 
 
-def status(site: Site) -> list[LanguageStatus]:
+def status(site: Site, only: Callable[[str], bool] = lambda rel: True) -> list[LanguageStatus]:
     """Per non-default language: originals with no translation, translations of an older original."""
     report = []
-    originals = site.originals()
+    originals = [o for o in site.originals() if only(o.rel)]
     for lang in site.config.locales[1:]:
         st = LanguageStatus(lang)
         for orig in originals:
@@ -47,10 +48,12 @@ def status(site: Site) -> list[LanguageStatus]:
     return report
 
 
-def format_status(report: list[LanguageStatus], site: Site) -> str:
+def format_status(report: list[LanguageStatus], site: Site, only: Callable[[str], bool] = lambda rel: True) -> str:
     """The status report as text, for the terminal and the build."""
     lines = ["Translation status (original -> hash of its current version)"]
     for orig in site.originals():
+        if not only(orig.rel):
+            continue
         lines.append(f"  {orig.rel}  translation_of: {orig.digest}")
     for st in report:
         lines.append(f"{st.lang}: {len(st.missing)} missing, {len(st.outdated)} outdated")

@@ -11,6 +11,7 @@ import yaml
 from msme import l10n, model
 from msme.consent import ConsentRecord
 from msme.paths import DATA_DIR
+from msme.urls import absolute
 
 
 @dataclass(frozen=True)
@@ -180,20 +181,61 @@ def data_table(name: str, ctx: Context, data_dir: Path = DATA_DIR) -> dict[str, 
     return {"kind": name, "rows": rows}
 
 
-def story_card(page: model.Story, url: str, ctx: Context) -> dict[str, str]:
-    """One entry of the story list."""
+def story_card(entry: Any, url: str, ctx: Context, image: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One card of a story list (entry: a catalogue Entry)."""
+    page = entry.story
     return {
         "url": url,
         "title": page.title,
         "summary": page.summary,
+        "lang": entry.lang,
         "exchange": ctx.labels["exchange"].format(
             sending=l10n.country(page.sending.country, ctx.lang), host=l10n.country(page.host.country, ctx.lang)
         ),
-        "sector": ", ".join(
-            ctx.labels["sectors"][s] for s in dict.fromkeys(x for x in (page.sending.sector, page.host.sector) if x)
-        ),
-        "year": str(page.published.year) if page.published else "",
+        "sector": ", ".join(ctx.labels["sectors"][s] for s in entry.sectors),
+        "year": entry.year,
         "date": page.published.isoformat() if page.published else "",
+        "image": image,
+    }
+
+
+def listing(cat: Any, li: Any, ctx: Context, *, rel_url: Any, image_for: Any) -> dict[str, Any]:
+    """A list page: its cards, its pagination and the facet links with counts.
+
+    rel_url(path) turns a default-language URL path into a link relative to this page;
+    image_for(entry) gives a card's picture or None.
+    """
+    facets = []
+    for kind in ("country", "sector", "type", "year"):
+        values = [
+            {
+                "key": key,
+                "label": cat.facet_label(kind, key),
+                "count": count,
+                "url": rel_url(f"stories/{kind}/{key.lower()}/"),
+                "current": li.kind == kind and li.key == key,
+            }
+            for key, count in cat.facets[kind]
+        ]
+        if kind != "year":
+            values.sort(key=lambda v: l10n.sort_key(v["label"]))
+        facets.append({"kind": kind, "heading": ctx.labels[f"facet_{kind}"], "values": values})
+    return {
+        "heading": ctx.labels["story_list_heading"]
+        if li.kind == "all"
+        else ctx.labels[f"facet_title_{li.kind}"].format(value=cat.facet_label(li.kind, li.key)),
+        "cards": [story_card(e, rel_url(e.path), ctx, image_for(e)) for e in li.entries],
+        "page": li.page,
+        "pages": [{"n": n, "url": rel_url(li.page_path(n)), "current": n == li.page} for n in range(1, li.pages + 1)],
+        "prev": rel_url(li.page_path(li.page - 1)) if li.page > 1 else "",
+        "next": rel_url(li.page_path(li.page + 1)) if li.page < li.pages else "",
+        "all_url": rel_url("stories/"),
+        "is_all": li.kind == "all",
+        "facets": facets,
+        "total": len(cat.entries),
+        "site_root": absolute(
+            cat.site.config.site_url, "" if ctx.lang == cat.site.config.default.locale else f"{ctx.lang}/"
+        ),
     }
 
 

@@ -1,0 +1,170 @@
+"""The story catalogue of one language: entries, facets, paginated listings and related stories.
+
+Computed once per build and language; every page that needs it reads the same object, so no
+page does work that grows with the number of stories.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from msme import l10n
+from msme.media import is_built, text_lang, url_path
+from msme.model import Event, Story
+from msme.validate import Site
+
+PER_PAGE = 24
+FACETS = ("country", "sector", "type", "year")
+LIST_ROOT = "stories/"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One published story as a language shows it."""
+
+    rel: str
+    path: str
+    story: Story
+    lang: str  # language of the text
+
+    @property
+    def year(self) -> str:
+        """Year the story was published on this site."""
+        return str(self.story.published.year) if self.story.published else ""
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        """Sending and host country codes (each once)."""
+        return tuple(dict.fromkeys(c for c in (self.story.sending.country, self.story.host.country) if c))
+
+    @property
+    def sectors(self) -> tuple[str, ...]:
+        """NACE sections of either company."""
+        return tuple(dict.fromkeys(s for s in (self.story.sending.sector, self.story.host.sector) if s))
+
+    def values(self, kind: str) -> tuple[str, ...]:
+        """The entry's keys for one facet."""
+        if kind == "country":
+            return self.countries
+        if kind == "sector":
+            return self.sectors
+        if kind == "type":
+            return tuple(self.story.collaboration_types)
+        return (self.year,) if self.year else ()
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of a list: all stories, or one facet value, `page` of `pages`."""
+
+    kind: str  # "all" or a facet
+    key: str
+    page: int
+    pages: int
+    entries: tuple[Entry, ...]
+
+    @property
+    def base(self) -> str:
+        """URL path of the list's first page."""
+        return LIST_ROOT if self.kind == "all" else f"{LIST_ROOT}{self.kind}/{self.key.lower()}/"
+
+    @property
+    def path(self) -> str:
+        """URL path of this page of the list."""
+        return self.base if self.page == 1 else f"{self.base}page/{self.page}/"
+
+    def page_path(self, n: int) -> str:
+        """URL path of page n of the same list."""
+        return self.base if n == 1 else f"{self.base}page/{n}/"
+
+
+@dataclass
+class Catalogue:
+    """Everything lists, facets, feeds, data files and related-story boxes need, for one language."""
+
+    site: Site
+    lang: str
+    entries: list[Entry] = field(default_factory=list)
+
+    @cached_property
+    def facets(self) -> dict[str, list[tuple[str, int]]]:
+        """Per facet: (key, number of stories), most frequent first, then by key."""
+        out = {}
+        for kind in FACETS:
+            counts = Counter(v for e in self.entries for v in e.values(kind))
+            out[kind] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        return out
+
+    @cached_property
+    def listings(self) -> list[Listing]:
+        """Every list page: all stories, then each facet value, paginated."""
+        lists: list[Listing] = []
+        groups = [("all", "", self.entries)] + [
+            (kind, key, [e for e in self.entries if key in e.values(kind)])
+            for kind in FACETS
+            for key, _ in self.facets[kind]
+        ]
+        for kind, key, items in groups:
+            pages = max(1, math.ceil(len(items) / PER_PAGE))
+            for n in range(1, pages + 1):
+                chunk = tuple(items[(n - 1) * PER_PAGE : n * PER_PAGE])
+                lists.append(Listing(kind, key, n, pages, chunk))
+        return lists
+
+    @cached_property
+    def exchanges(self) -> list[tuple[str, str, int]]:
+        """(sending country, host country, number of stories), largest first."""
+        pairs = Counter((e.story.sending.country, e.story.host.country) for e in self.entries)
+        return sorted(((s, h, n) for (s, h), n in pairs.items()), key=lambda x: (-x[2], x[0], x[1]))
+
+    def related(self, rel: str, n: int = 3) -> list[Entry]:
+        """Up to n other stories sharing a country or a sector, the closest match first."""
+        me = next((e for e in self.entries if e.rel == rel), None)
+        if me is None:
+            return []
+        scored = []
+        for other in self.entries:
+            if other.rel == rel:
+                continue
+            shared = 2 * len(set(me.countries) & set(other.countries)) + 2 * len(set(me.sectors) & set(other.sectors))
+            shared += len(set(me.values("type")) & set(other.values("type"))) if shared else 0
+            if shared:
+                scored.append((-shared, other))
+        return [e for _, e in sorted(scored, key=lambda x: x[0])[:n]]
+
+    def events(self) -> list[tuple[str, str, Event, str]]:
+        """(rel, url path, event, text language) of every event page."""
+        out = []
+        for sf in self.site.originals():
+            page = self.site.page(self.site.config.default.locale, sf.rel)
+            if isinstance(page, Event):
+                tl = text_lang(self.site, self.lang, sf.rel)
+                out.append((sf.rel, url_path(sf.rel), self.site.page(tl, sf.rel), tl))
+        return out
+
+    def facet_label(self, kind: str, key: str) -> str:
+        """Human name of a facet value in this language."""
+        labels = l10n.labels(self.lang, self.site.config.default.locale)
+        if kind == "country":
+            return l10n.country(key, self.lang)
+        if kind == "sector":
+            return labels["sectors"].get(key, key)
+        if kind == "type":
+            return labels["collaboration"].get(key, key)
+        return key
+
+
+def build(site: Site, lang: str) -> Catalogue:
+    """The catalogue of `lang`: published stories, newest first (untranslated ones in the original)."""
+    entries = []
+    for sf in site.originals():
+        default_page = site.page(site.config.default.locale, sf.rel)
+        if not isinstance(default_page, Story) or not is_built(site, sf.rel):
+            continue
+        tl = text_lang(site, lang, sf.rel)
+        entries.append(Entry(sf.rel, url_path(sf.rel), site.page(tl, sf.rel), tl))
+    entries.sort(key=lambda e: (e.story.published.isoformat() if e.story.published else "", e.rel), reverse=True)
+    return Catalogue(site, lang, entries)

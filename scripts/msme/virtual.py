@@ -1,0 +1,68 @@
+"""Pages the build generates from the content model (list pages, facets, map, data): no file in docs/.
+
+The set of pages is the same in every language (facet keys are codes), so each one exists in
+all languages and carries hreflang alternates like any translated page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from msme import l10n, model
+from msme.catalogue import Catalogue, Listing
+from msme.media import GENERATED as KEY_PREFIX
+from msme.validate import Site
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One generated page: its default-language URL path, what it shows, and its template."""
+
+    path: str
+    kind: str  # "listing", "map" or "data"
+    template: str
+    listing: Listing | None = None
+
+    @property
+    def key(self) -> str:
+        """Key of the page in Site.pages (never a real file path)."""
+        return KEY_PREFIX + self.path
+
+
+def specs(cat: Catalogue) -> list[Spec]:
+    """Every generated page, from a catalogue (any language gives the same set)."""
+    out = [Spec(li.path, "listing", "story-list.html", li) for li in cat.listings if li.path != "stories/"]
+    out.append(Spec("stories/map/", "map", "map.html"))
+    out.append(Spec("data/", "data", "data.html"))
+    return out
+
+
+def page_model(spec: Spec, cat: Catalogue) -> model.GenericPage:
+    """Title and summary of a generated page in the catalogue's language (unique per page)."""
+    t = l10n.labels(cat.lang, cat.site.config.default.locale)
+    if spec.kind == "map":
+        title, summary = t["map_title"], t["map_summary"]
+    elif spec.kind == "data":
+        title, summary = t["data_title"], t["data_summary"]
+    else:
+        li = spec.listing
+        count = sum(1 for e in cat.entries if li.kind == "all" or li.key in e.values(li.kind))
+        if li.kind == "all":
+            title, summary = t["story_list_title"], t["story_list_summary"].format(count=count)
+        else:
+            value = cat.facet_label(li.kind, li.key)
+            title = t[f"facet_title_{li.kind}"].format(value=value)
+            summary = t[f"facet_summary_{li.kind}"].format(value=value, count=count)
+        if li.pages > 1:
+            page_of = t["page_of"].format(n=li.page, pages=li.pages)
+            title, summary = f"{title} ({page_of})", f"{summary} ({page_of})"
+    return model.GenericPage(type="page", title=title, summary=summary, template=spec.template)
+
+
+def register(site: Site, catalogues: dict[str, Catalogue]) -> list[Spec]:
+    """Add every generated page, in every language, to the site's pages; return the specs."""
+    found = specs(catalogues[site.config.default.locale])
+    for lang, cat in catalogues.items():
+        for spec in found:
+            site.pages[(lang, spec.key)] = page_model(spec, cat)
+    return found
