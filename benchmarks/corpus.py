@@ -74,7 +74,7 @@ def story_markdown(
 title: "{title}"
 summary: A fictional benchmark story number {i}, about two companies that do not exist.
 status: {status}
-published: 2026-{1 + i % 12:02d}-{1 + i % 28:02d}
+published: 2025-{1 + i % 12:02d}-{1 + i % 28:02d}
 sending: {{name: Example Widgets {i}, country: {countries[0]}, sector: {sector}}}
 host: {{name: Imaginary Tools {i}, country: {countries[1]}}}
 duration_months: {1 + i % 6}

@@ -11,8 +11,10 @@ on_post_build, builds every other language and writes one combined search index.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import logging
+import os
 import re
 import sys
 from pathlib import Path
@@ -44,11 +46,12 @@ from msme import (
     views,
     virtual,
 )
+from msme.consent import redact
 from msme.content import split_lang
 from msme.model import Story
 from msme.siteconfig import load_site_config
 from msme.translations import format_status, status
-from msme.validate import Site, load_site
+from msme.validate import Site, load_site, page_redactions
 
 TEMPLATES = {"story": "story.html", "guide": "guide.html", "event": "event.html"}
 STORY_LIST = "stories/index.md"
@@ -81,6 +84,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if site.problems:
         listing = "\n".join(f"  {p}" for p in site.problems)
         raise PluginError(f"Content has {len(site.problems)} problem(s):\n{listing}")
+    site.preview = os.environ.get("MSME_PREVIEW") == "1"
+    if os.environ.get("MSME_TODAY"):
+        site.today = dt.date.fromisoformat(os.environ["MSME_TODAY"])
     cats = {lang: catalogue.build(site, lang) for lang in site.config.locales}
     _state.clear()
     _state.update(site=site, catalogues=cats, specs=virtual.register(site, cats), sitemap=[])
@@ -126,10 +132,12 @@ def _prepare(page: Page, site: Site, lang: str, key: str, template: str | None =
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Swap the page's raw front matter for the validated, merged model."""
+    """Swap the page's raw front matter for the validated, merged model; remove withdrawn names."""
     site = _site()
-    _prepare(page, site, _lang(config), _original(site, page.file.src_uri))
-    return markdown
+    if not _prepare(page, site, _lang(config), _original(site, page.file.src_uri)):
+        return markdown
+    rules = page_redactions(site, page.meta["msme_text_lang"], page.__dict__["msme_model"])
+    return redact(markdown, rules) if rules else markdown
 
 
 def _alternates(site: Site, key: str, path: str) -> list[dict[str, str]]:
@@ -183,6 +191,9 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object
         context["listing"] = views.listing(
             cat, li, ctx, rel_url=rel_url, image_for=lambda e: _card_image(site, e, page.url)
         )
+    if not media.is_public(model, site.today):
+        when = "scheduled" if model.status == "published" else model.status
+        context["msme_preview"] = ctx.labels[f"preview_{when}"].format(date=l10n.date(model.published, lang))
     if isinstance(model, Story):
         context["related"] = [
             views.story_card(e, rel_url(e.path), ctx, _card_image(site, e, page.url)) for e in cat.related(key)

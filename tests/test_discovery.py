@@ -144,7 +144,7 @@ def test_new_story_appears_everywhere_and_draft_nowhere(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "docs", docs)
     new = docs / "stories/fictional-new-story/index.md"
     new.parent.mkdir()
-    new.write_text(story_markdown(7, countries=("PL", "GR"), sector="J").replace("2026-08-08", "2026-12-01"))
+    new.write_text(story_markdown(7, countries=("PL", "GR"), sector="J"))
     draft = docs / "stories/fictional-draft/index.md"
     draft.parent.mkdir()
     draft.write_text(story_markdown(8, status="draft", countries=("FI", "MT")))

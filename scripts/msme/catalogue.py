@@ -117,7 +117,11 @@ class Catalogue:
     @cached_property
     def exchanges(self) -> list[tuple[str, str, int]]:
         """(sending country, host country, number of stories), largest first."""
-        pairs = Counter((e.story.sending.country, e.story.host.country) for e in self.entries)
+        pairs = Counter(
+            (e.story.sending.country, e.story.host.country)
+            for e in self.entries
+            if e.story.sending.country and e.story.host.country  # a draft in preview may lack them
+        )
         return sorted(((s, h, n) for (s, h), n in pairs.items()), key=lambda x: (-x[2], x[0], x[1]))
 
     def related(self, rel: str, n: int = 3) -> list[Entry]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import typer
 
+from msme import scaffold
 from msme.paths import ROOT
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="MobiliseSME site tools.")
@@ -101,9 +103,124 @@ def serve(
     addr: str = typer.Option("127.0.0.1:8000", help="Address to serve on."),
 ) -> None:
     """Build and serve the site locally, rebuilding on every saved change."""
-    env = {**os.environ, "MSME_SERVE": "1"}
+    env = {**os.environ, "MSME_PREVIEW": "1"}  # drafts and stories in review show, with a banner
     cmd = [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", addr, "-f", str(ROOT / "mkdocs.yml")]
     raise typer.Exit(subprocess.call(cmd, env=env, cwd=ROOT))
+
+
+new_app = typer.Typer(no_args_is_help=True, help="Create a story, guide or event from its template.")
+app.add_typer(new_app, name="new")
+
+
+def _done(path: Path) -> None:
+    typer.echo(f"Created {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    typer.echo(
+        "Next: fill in the text, add photos and consent records, run `./dev msme validate`, "
+        "then set status: review or published. Translations are listed by `./dev msme status`."
+    )
+
+
+def _country(label: str) -> str:
+    return typer.Option(..., prompt=f"{label} country (ISO code, e.g. ES)", parser=scaffold.check_country)
+
+
+@new_app.command("story")
+def new_story(
+    title: str = typer.Option(..., prompt="Title"),
+    summary: str = typer.Option(..., prompt="Summary (one or two sentences)"),
+    sending_name: str = typer.Option(..., prompt="Sending company"),
+    sending_country: str = _country("Sending company's"),
+    host_name: str = typer.Option(..., prompt="Host company"),
+    host_country: str = _country("Host company's"),
+    duration: str = typer.Option(
+        "", prompt="Duration in months (1-6, empty if unknown)", parser=scaffold.check_duration
+    ),
+    types: str = typer.Option(
+        ...,
+        prompt="Types of collaboration (comma-separated: market-research, "
+        "product-development, internationalisation, training, joint-research, "
+        "existing-collaboration, other)",
+        parser=scaffold.check_types,
+    ),
+    sending_sector: str = typer.Option(
+        "", prompt="Sending company's NACE sector letter (empty if unknown)", parser=scaffold.check_sector
+    ),
+    host_sector: str = typer.Option(
+        "", prompt="Host company's NACE sector letter (empty if unknown)", parser=scaffold.check_sector
+    ),
+    source_title: str = typer.Option(..., prompt="Title of the source page"),
+    source_url: str = typer.Option(..., prompt="Address (URL) of the source page"),
+    slug: str = typer.Option("", help="Folder name; made from the title when empty."),
+    docs: Path = typer.Option(ROOT / "docs", help="Folder of Markdown content."),
+) -> None:
+    """Create docs/stories/<slug>/index.md as a draft, asking for each key field and checking it."""
+    answers = scaffold.StoryAnswers(
+        title=title,
+        summary=summary,
+        sending_name=sending_name,
+        sending_country=sending_country,
+        host_name=host_name,
+        host_country=host_country,
+        collaboration_types=types,
+        source_title=source_title,
+        source_url=source_url,
+        duration_months=duration or None,
+        sending_sector=sending_sector or None,
+        host_sector=host_sector or None,
+        slug=slug,
+    )
+    try:
+        _done(scaffold.new_story(docs, answers))
+    except scaffold.Exists as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+
+
+@new_app.command("guide")
+def new_guide(
+    title: str = typer.Option(..., prompt="Title"),
+    summary: str = typer.Option(..., prompt="Summary (one or two sentences)"),
+    audiences: str = typer.Option(
+        ...,
+        prompt="Audiences (comma-separated: sending-sme, host-sme, staff, partner, policymaker)",
+        parser=scaffold.check_audiences,
+    ),
+    slug: str = typer.Option("", help="File name; made from the title when empty."),
+    docs: Path = typer.Option(ROOT / "docs", help="Folder of Markdown content."),
+) -> None:
+    """Create docs/guides/<slug>.md."""
+    try:
+        _done(scaffold.new_guide(docs, title=title, summary=summary, audiences=audiences, slug=slug))
+    except scaffold.Exists as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+
+
+@new_app.command("event")
+def new_event(
+    title: str = typer.Option(..., prompt="Title of the recap"),
+    name: str = typer.Option(..., prompt="Official name of the event"),
+    start: str = typer.Option(
+        ...,
+        prompt="Date (YYYY-MM-DD)",
+        parser=lambda v: v if isinstance(v, dt.date) else dt.date.fromisoformat(v.strip()),
+    ),
+    city: str = typer.Option(..., prompt="City"),
+    country: str = _country("Event"),
+    organiser: str = typer.Option(..., prompt="Organiser"),
+    slug: str = typer.Option("", help="File name; made from the title when empty."),
+    docs: Path = typer.Option(ROOT / "docs", help="Folder of Markdown content."),
+) -> None:
+    """Create docs/events/<slug>.md."""
+    try:
+        _done(
+            scaffold.new_event(
+                docs, title=title, name=name, start=start, city=city, country=country, organiser=organiser, slug=slug
+            )
+        )
+    except scaffold.Exists as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
 
 
 def main() -> None:

@@ -188,7 +188,12 @@ def _produce(job: Job, dest: Path) -> int:
             process_photo(job.source, job.widths, tmp)
         else:
             cards.render(job.card).save(tmp / "card.png", format="PNG", optimize=True)
-        tmp.rename(dest)
+        try:
+            tmp.rename(dest)
+        except OSError:
+            if not dest.is_dir():  # another build made the same output meanwhile: keep theirs
+                raise
+            shutil.rmtree(tmp, ignore_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -247,7 +252,8 @@ def run(jobs: Iterable[Job], site_dir: Path, cache_dir: Path, workers: int | Non
     cache_dir.mkdir(parents=True, exist_ok=True)
     font = _font_digest() if any(isinstance(j, CardJob) for j in jobs) else ""
     keyed = [(job, cache_dir / job_key(job, font)) for job in jobs]
-    todo = [(job, dest) for job, dest in keyed if not dest.is_dir()]
+    # Jobs with the same key (the same card text in two languages) are produced once.
+    todo = list({dest: (job, dest) for job, dest in keyed if not dest.is_dir()}.values())
     stats = Stats(skipped=len(keyed) - len(todo))
     advance = _progress(len(todo))
     workers = workers or os.cpu_count() or 1

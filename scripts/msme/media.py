@@ -31,9 +31,18 @@ def card_path(lang: str, path: str) -> str:
 
 
 def is_built(site: Site, original_rel: str) -> bool:
-    """True unless the page is a story that is not published."""
+    """True unless the page is not (yet) public: a draft, a page in review, or a story whose
+    publication date is still to come. The local preview builds those too."""
     page = site.page(site.config.default.locale, original_rel)
-    return page is not None and not (isinstance(page, Story) and page.status != "published")
+    if page is None or site.preview:
+        return page is not None
+    return is_public(page, site.today)
+
+
+def is_public(page: Any, today: Any) -> bool:
+    """Published, and (for a story) its publication date has come."""
+    published = getattr(page, "published", None)
+    return page.status == "published" and (published is None or published <= today)
 
 
 def text_lang(site: Site, lang: str, original_rel: str) -> str:
@@ -68,6 +77,15 @@ def photo(site: Site, original_rel: str, src: str) -> tuple[PhotoJob, SourceInfo
     return PhotoJob(path, info.widths, stem), info
 
 
+def publishable_images(site: Site, page: Any) -> list[Any]:
+    """A page's pictures whose every pictured person currently consents to a photo."""
+    return [
+        img
+        for img in getattr(page, "images", [])
+        if all(site.consent.get(p) is not None and site.consent[p].allows("photo") for p in img.people)
+    ]
+
+
 def jobs(site: Site) -> list[CardJob | PhotoJob]:
     """Every image the built site needs, in every language."""
     out: list[CardJob | PhotoJob] = []
@@ -76,7 +94,7 @@ def jobs(site: Site) -> list[CardJob | PhotoJob]:
             continue
         page = site.page(site.config.default.locale, sf.rel)
         if isinstance(page, Story | Event):
-            out += [photo(site, sf.rel, img.src)[0] for img in getattr(page, "images", [])]
+            out += [photo(site, sf.rel, img.src)[0] for img in publishable_images(site, page)]
         out += [card_job(site, lang, sf.rel) for lang in site.config.locales]
     for (lang, key), page in site.pages.items():
         if key.startswith(GENERATED):  # list, facet, map and data pages
@@ -90,7 +108,7 @@ def figures(site: Site, original_rel: str, page: Any, page_url: str) -> list[dic
     from msme.urls import relative
 
     out = []
-    for i, img in enumerate(getattr(page, "images", [])):
+    for i, img in enumerate(publishable_images(site, page)):
         job, info = photo(site, original_rel, img.src)
         urls = {w: relative(f"{job.site_stem}-{w}.webp", page_url) for w in info.widths}
         default_w = min((w for w in info.widths if w >= 800), default=max(info.widths))

@@ -137,6 +137,9 @@ class Page(Strict):
     translation_of: str | None = Field(None, description="Set in translations only: hash of the original.")
     template: str | None = Field(None, description="Set by the build; do not write it by hand.")
     hide: list[str] = Field(default_factory=list, description="Material: parts of the page layout to hide.")
+    status: Literal["draft", "review", "published"] = Field(
+        "published", description="Only published pages are built (the local preview shows all)."
+    )
 
 
 class GenericPage(Page):

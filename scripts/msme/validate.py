@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,10 +11,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from msme import model
-from msme.consent import ConsentRecord, load_register
+from msme.consent import ConsentRecord, Redaction, load_register, redact_data, redactions
 from msme.content import Problem, SourceFile, discover, merge_translation
 from msme.images import ImageProblem, inspect
+from msme.l10n import labels
 from msme.paths import CONSENT_FILE, DOCS_DIR
+from msme.scaffold import PLACEHOLDERS
 from msme.siteconfig import SiteConfig, load_site_config
 from msme.vocab import Vocab, load_vocab
 
@@ -29,6 +32,8 @@ class Site:
     # (lang, original_rel) -> validated page in that language (translation merged over original)
     pages: dict[tuple[str, str], model.Page] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    preview: bool = False  # local preview: drafts, stories in review and future stories are shown
+    today: dt.date = field(default_factory=dt.date.today)  # stories dated later are held back
 
     def page(self, lang: str, original_rel: str) -> model.Page | None:
         """The page in `lang`, or None when that translation does not exist."""
@@ -243,15 +248,66 @@ def load_site(docs_dir: Path = DOCS_DIR, consent_file: Path = CONSENT_FILE, conf
             meta = merge_translation(original.meta, sf.meta)
         page, problems = _validate_meta(meta, sf, vocab)
         site.problems += problems
+        if page is not None and getattr(page, "status", "published") != "draft":
+            site.problems += _check_placeholders(sf, meta)
+        for i, quote in enumerate(getattr(page, "quotes", []) or []):
+            if quote.text.casefold() in " ".join(sf.body.split()).casefold():
+                site.problems.append(
+                    Problem(
+                        sf.rel,
+                        f"quotes[{i}]",
+                        "is repeated word for word in the text; "
+                        "paraphrase it there, so that withdrawing consent can remove it",
+                    )
+                )
         if sf.is_original:
             site.problems += _check_references(sf, meta, docs_dir, consent)
         if page is not None and sf.lang in locales:
             site.pages[(sf.lang, sf.original_rel)] = page
     site.problems += _check_unique_slugs(files)
+    if not site.problems:
+        _apply_withdrawals(site, vocab)
     for p in site.problems:  # name files as people see them in the repository: docs/stories/…
         if not p.path.startswith("data/"):
             p.path = f"{docs_dir.name}/{p.path}"
     return site
+
+
+def _strings(value: Any, path: str = "") -> list[tuple[str, str]]:
+    """(dotted path, text) of every string in nested front matter."""
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [x for k, v in value.items() for x in _strings(v, f"{path}.{k}" if path else str(k))]
+    if isinstance(value, list):
+        return [x for i, v in enumerate(value) for x in _strings(v, f"{path}[{i}]")]
+    return []
+
+
+def _check_placeholders(sf: SourceFile, meta: dict[str, Any]) -> list[Problem]:
+    """Template text left in a page that is about to be published."""
+    fix = "still holds the template's example text (write it from the sources, or set status: draft)"
+    problems = [Problem(sf.rel, where, fix) for where, text in _strings(meta) if text.strip() in PLACEHOLDERS]
+    if any(ph in sf.body for ph in PLACEHOLDERS):
+        problems.append(Problem(sf.rel, "(text)", fix))
+    return problems
+
+
+def page_redactions(site: Site, lang: str, page: model.Page) -> list[Redaction]:
+    """How withdrawn people are removed from one page: by their role on it, else a neutral phrase."""
+    roles = {p.id: p.role for p in getattr(page, "people", [])}
+    roles |= {s.person: f"{s.role}, {s.affiliation}" for s in getattr(page, "speakers", [])}
+    return redactions(site.consent, roles, labels(lang, site.config.default.locale)["person_withdrawn"])
+
+
+def _apply_withdrawals(site: Site, vocab: Vocab) -> None:
+    """Rewrite every page whose text names someone who withdrew consent (titles, summaries, lists…)."""
+    if not any(rec.withdrawn for rec in site.consent.values()):
+        return
+    for (lang, rel), page in list(site.pages.items()):
+        rules = page_redactions(site, lang, page)
+        data = redact_data(page.model_dump(mode="json"), rules)
+        site.pages[(lang, rel)] = type(page).model_validate(data, context={"vocab": vocab})
 
 
 def _check_unique_slugs(files: list[SourceFile]) -> list[Problem]:
