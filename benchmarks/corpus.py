@@ -87,3 +87,40 @@ results: {{kind: expected, host: [A fictional result for the host]}}
 
 Example Widgets {i} is a fictional company. This story exists to test and measure the site.
 """
+
+
+COUNTRIES = ["ES", "BE", "IT", "FR", "DE", "PL", "PT", "GR", "IE", "AT", "HR", "SI", "SK", "RS", "ME", "NL", "SE"]
+SECTORS = ["A", "C", "G", "I", "J", "M", "N", "P", "R", "S"]
+
+
+def write_corpus(docs: Path, n: int, langs: list[str], *, photos: int = 0, base: Path | None = None) -> Path:
+    """A docs folder with `n` fictional stories, each translated into every language in `langs`
+    (the first is the original's language); optionally a copy of `base` (the real docs) underneath.
+    `photos` distinct phone photos are shared round-robin by the first stories."""
+    import shutil
+
+    from msme.content import file_digest
+
+    if base is not None:
+        shutil.copytree(base, docs, dirs_exist_ok=True)
+    shots = [phone_photo(docs / "_photos" / f"p{i}.jpg", 1600, 1200, seed=i) for i in range(photos)]
+    for i in range(n):
+        folder = docs / "stories" / f"fictional-{i:04d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        image = None
+        if shots:
+            image = "photo.jpg"
+            shutil.copyfile(shots[i % len(shots)], folder / image)
+        pair = (COUNTRIES[i % len(COUNTRIES)], COUNTRIES[(i * 7 + 3) % len(COUNTRIES)])
+        if pair[0] == pair[1]:
+            pair = (pair[0], COUNTRIES[(i + 1) % len(COUNTRIES)])
+        original = folder / "index.md"
+        original.write_text(
+            story_markdown(i, image=image, countries=pair, sector=SECTORS[i % len(SECTORS)]), encoding="utf-8"
+        )
+        digest = file_digest(original.read_bytes())
+        for lang in langs[1:]:
+            (folder / f"index.{lang}.md").write_text(story_markdown(i, lang, translation_of=digest), encoding="utf-8")
+    if shots:
+        shutil.rmtree(docs / "_photos")
+    return docs

@@ -19,6 +19,7 @@ import re
 import sys
 from pathlib import Path
 
+from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup, escape
 from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
@@ -251,8 +252,26 @@ def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> s
     return htmlfix.fix(output) if template_name.endswith(".html") else output
 
 
+class _MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates shared by the per-language builds of one run (each makes a new env)."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _MemoryBytecodeCache()
+
+
 def on_env(env, config: MkDocsConfig, files: Files):
-    """Keep this language build's template environment for the generated pages."""
+    """Share compiled templates across language builds; keep the env for the generated pages."""
+    env.bytecode_cache = _BYTECODE
     env.globals["Markup"] = Markup
     _state["env"] = env
     return env
@@ -377,7 +396,12 @@ def _finish_site(config: MkDocsConfig) -> None:
                 first_images[e.rel] = urls.absolute(site.config.site_url, figs[0]["srcset"].split(" ")[0])
         feeds.write(cat, lang_dir)
         opendata.write(cat, lang_dir, first_images)
-    search.split_index(site_dir, site.config.locales, site.config.default.locale)
+    search.split_index(
+        site_dir,
+        site.config.locales,
+        site.config.default.locale,
+        {lang: views.search_facts(cat) for lang, cat in _state["catalogues"].items()},
+    )
     sitemap.write(site_dir, _state["sitemap"], site.config)
 
     def built(rel: str) -> bool:  # drafts stay private: the public report names only built pages

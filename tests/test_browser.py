@@ -89,13 +89,18 @@ def test_mobile_story_page(browser: object, server: str) -> None:
 
 @pytest.mark.parametrize(("lang", "query"), [("en", "piano"), ("es", "pianos"), ("de", "Klaviere")])
 def test_search_finds_pages_in_the_readers_language(browser: object, server: str, lang: str, query: str) -> None:
-    """Typing in the search box lists results, and every result is a page of the reader's language."""
+    """The index is fetched only when the reader starts a search, only their language's; typing
+    lists results, every one a page of the reader's language."""
     prefix = "" if lang == "en" else f"{lang}/"
     page = browser.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if "search_index" in r.url else None)
+    page.goto(server + prefix, wait_until="networkidle")
+    page.wait_for_timeout(300)
+    assert fetched == []  # nothing until the reader searches
     with page.expect_response(lambda r: r.url.endswith("search/search_index.json")):
-        page.goto(server + prefix)
-    page.wait_for_load_state("networkidle")
-    page.click("input.md-search__input")
+        page.click("input.md-search__input")
+    assert fetched == [f"{server}{prefix}search/search_index.json"]
     page.keyboard.type(query, delay=50)
     page.wait_for_selector(".md-search-result__item", timeout=15000)
     links = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")

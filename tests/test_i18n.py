@@ -167,7 +167,7 @@ def test_hreflang_and_canonical_are_absolute(real_site: Build) -> None:
     """Every page's canonical and hreflang links are absolute URLs under site_url."""
     for page in real_site.site.rglob("index.html"):
         head = page.read_text(encoding="utf-8").split("</head>")[0]
-        links = re.findall(r'<link rel="(?:canonical|alternate )"(?: hreflang="[^"]+")? href="([^"]+)"', head)
+        links = re.findall(r'<link rel="(?:canonical|alternate)"(?: hreflang="[^"]+")? href="([^"]+)"', head)
         assert links, page
         assert all(u.startswith("https://mobilise-sme.example.org/") for u in links), page
 

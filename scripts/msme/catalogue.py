@@ -17,6 +17,7 @@ from msme.model import Event, Story
 from msme.validate import Site
 
 PER_PAGE = 24
+RELATED_POOL = 60  # stories considered per shared country or sector when picking related ones
 FACETS = ("country", "sector", "type", "year")
 LIST_ROOT = "stories/"
 
@@ -124,20 +125,47 @@ class Catalogue:
         )
         return sorted(((s, h, n) for (s, h), n in pairs.items()), key=lambda x: (-x[2], x[0], x[1]))
 
+    @cached_property
+    def _by_value(self) -> dict[tuple[str, str], list[Entry]]:
+        """(facet, key) -> the newest RELATED_POOL stories with that value: bounded work per story."""
+        index: dict[tuple[str, str], list[Entry]] = {}
+        for e in self.entries:  # newest first, so each pool keeps the newest
+            for kind in ("country", "sector"):
+                for key in e.values(kind):
+                    pool = index.setdefault((kind, key), [])
+                    if len(pool) < RELATED_POOL:
+                        pool.append(e)
+        return index
+
     def related(self, rel: str, n: int = 3) -> list[Entry]:
-        """Up to n other stories sharing a country or a sector, the closest match first."""
-        me = next((e for e in self.entries if e.rel == rel), None)
+        """Up to n other stories sharing a country or a sector, the closest match first.
+
+        Candidates come from the newest stories per shared value (a bounded pool), so the cost
+        per story does not grow with the size of the catalogue."""
+        me = self._by_rel.get(rel)
         if me is None:
             return []
+        candidates = {
+            o.rel: o
+            for kind in ("country", "sector")
+            for key in me.values(kind)
+            for o in self._by_value.get((kind, key), [])
+            if o.rel != rel
+        }
         scored = []
-        for other in self.entries:
-            if other.rel == rel:
-                continue
+        for other in candidates.values():
             shared = 2 * len(set(me.countries) & set(other.countries)) + 2 * len(set(me.sectors) & set(other.sectors))
-            shared += len(set(me.values("type")) & set(other.values("type"))) if shared else 0
-            if shared:
-                scored.append((-shared, other))
-        return [e for _, e in sorted(scored, key=lambda x: x[0])[:n]]
+            shared += len(set(me.values("type")) & set(other.values("type")))
+            scored.append((-shared, self._rank[other.rel], other))
+        return [e for *_, e in sorted(scored, key=lambda x: (x[0], x[1]))[:n]]
+
+    @cached_property
+    def _by_rel(self) -> dict[str, Entry]:
+        return {e.rel: e for e in self.entries}
+
+    @cached_property
+    def _rank(self) -> dict[str, int]:
+        return {e.rel: i for i, e in enumerate(self.entries)}
 
     def events(self) -> list[tuple[str, str, Event, str]]:
         """(rel, url path, event, text language) of every event page."""

@@ -7,12 +7,10 @@ import re
 CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*\btype="checkbox"[^>]*?)\s+autocomplete="off"')
 EMPTY_TABINDEX = re.compile(r'\s+tabindex=""')
 LABEL_FOR = re.compile(r'<label\b([^>]*?)\sfor="([^"]+)"')
-ID = re.compile(r'\bid="([^"]+)"')
 
 
 def fix(html: str) -> str:
     """Drop `autocomplete` from checkboxes, empty `tabindex`, and `for` on labels whose control is absent."""
     html = CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
     html = EMPTY_TABINDEX.sub("", html)
-    ids = set(ID.findall(html))
-    return LABEL_FOR.sub(lambda m: m.group(0) if m.group(2) in ids else f"<label{m.group(1)}", html)
+    return LABEL_FOR.sub(lambda m: m.group(0) if f'id="{m.group(2)}"' in html else f"<label{m.group(1)}", html)

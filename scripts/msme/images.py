@@ -28,7 +28,7 @@ MAX_PIXELS = 50_000_000  # 50 MP; a decompression bomb declares far more and is 
 FORMATS = {"JPEG", "PNG", "WEBP", "TIFF", "GIF"}
 WIDTHS = (480, 800, 1200, 1600)
 QUALITY = 72
-SETTINGS = f"webp-q{QUALITY}-m4-{'-'.join(map(str, WIDTHS))}-v1"
+SETTINGS = f"webp-q{QUALITY}-m4-{'-'.join(map(str, WIDTHS))}-cards-p64-v2"
 RASTER_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".gif", ".heic", ".heif", ".bmp"}
 _ROTATED = {5, 6, 7, 8}  # EXIF orientations that swap width and height
 
@@ -187,7 +187,7 @@ def _produce(job: Job, dest: Path) -> int:
         if isinstance(job, PhotoJob):
             process_photo(job.source, job.widths, tmp)
         else:
-            cards.render(job.card).save(tmp / "card.png", format="PNG", optimize=True)
+            cards.write(job.card, tmp / "card.png")
         try:
             tmp.rename(dest)
         except OSError:

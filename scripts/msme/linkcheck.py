@@ -47,7 +47,7 @@ class _Parser(HTMLParser):
             rel = a.get("rel", "").split()
             if "canonical" in rel:
                 self.page.canonical = a["href"]
-            elif "alternate" not in rel:  # hreflang targets are checked through the sitemap test
+            elif "alternate" not in rel or "hreflang" not in a:  # hreflang targets: absolute, see i18n tests
                 self.page.links.append(("link.href", a["href"]))
         elif tag in ("img", "script", "source") and a.get("src"):
             self.page.links.append((f"{tag}.src", a["src"]))

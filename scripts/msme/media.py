@@ -13,6 +13,7 @@ from msme.model import Event, Story
 from msme.validate import Site
 
 GENERATED = "@generated/"  # key prefix of generated pages in Site.pages (see msme.virtual)
+PHONE_MAX_WIDTH = 800  # the widest variant a phone is offered (see partials/msme-figure.html)
 SIZES = "(min-width: 76.25em) 690px, (min-width: 60em) calc(100vw - 24rem), calc(100vw - 2rem)"
 
 
@@ -116,6 +117,7 @@ def figures(site: Site, original_rel: str, page: Any, page_url: str) -> list[dic
             {
                 "src": urls[default_w],
                 "srcset": ", ".join(f"{u} {w}w" for w, u in urls.items()),
+                "phone_srcset": ", ".join(f"{u} {w}w" for w, u in urls.items() if w <= PHONE_MAX_WIDTH),
                 "sizes": SIZES,
                 "width": default_w,
                 "height": info.height_at(default_w),

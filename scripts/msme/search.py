@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 INDEX = Path("search") / "search_index.json"
@@ -13,7 +14,38 @@ def stemmer_available(site_dir: Path, lang: str) -> bool:
     return lang == "en" or (site_dir / f"assets/javascripts/lunr/min/lunr.{lang}.min.js").is_file()
 
 
-def split_index(site_dir: Path, locales: list[str], default: str) -> dict[str, int]:
+STORY_TEXT_CHARS = 600  # body text kept per story: enough to find it by what it is about
+
+
+def _plain(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def shape_stories(docs: list[dict], stories: dict[str, str]) -> list[dict]:
+    """One compact entry per story instead of one per section.
+
+    `stories` maps a story's location to its summary and fact-box words (countries, sector,
+    collaboration types). Titles, summaries, fact-box values and the start of the body are
+    indexed; the rest of a long story is not, which keeps a language's index near 1 KB a
+    story (1.5 MiB budget at 1,000 stories). Guides, events and pages keep every section.
+    """
+    out = []
+    for doc in docs:
+        loc = doc["location"]
+        page, _, anchor = loc.partition("#")
+        if page in stories:
+            if anchor:
+                continue  # a story's sections are folded into its one entry
+            text = f"{stories[page]} {_plain(doc['text'])[:STORY_TEXT_CHARS]}"
+            out.append({"location": loc, "title": doc["title"], "text": text})
+        else:
+            out.append(doc)
+    return out
+
+
+def split_index(
+    site_dir: Path, locales: list[str], default: str, stories: dict[str, dict[str, str]] | None = None
+) -> dict[str, int]:
     """Rewrite search/search_index.json per language under <lang>/search/; return entries per language.
 
     Locations become relative to the language's root, which is the `base` its pages give
@@ -36,6 +68,7 @@ def split_index(site_dir: Path, locales: list[str], default: str) -> dict[str, i
                 for d in data["docs"]
                 if d["location"].startswith(prefix)
             ]
+        docs = shape_stories(docs, (stories or {}).get(lang, {}))
         config = dict(data["config"])
         if stemmer_available(site_dir, lang):
             config["lang"] = [lang]

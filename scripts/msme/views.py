@@ -239,6 +239,25 @@ def listing(cat: Any, li: Any, ctx: Context, *, rel_url: Any, image_for: Any) ->
     }
 
 
+def search_facts(cat: Any) -> dict[str, str]:
+    """Per story location (relative to its language root): summary and fact-box words to index."""
+    labels = l10n.labels(cat.lang, cat.site.config.default.locale)
+    out = {}
+    for e in cat.entries:
+        s = e.story
+        words = [
+            s.summary,
+            s.sending.name or "",
+            s.host.name or "",
+            l10n.country(s.sending.country, cat.lang),
+            l10n.country(s.host.country, cat.lang),
+            *(labels["sectors"][x] for x in e.sectors),
+            *(labels["collaboration"][t] for t in s.collaboration_types),
+        ]
+        out[e.path] = " ".join(w for w in words if w)
+    return out
+
+
 VIEWS = {"story": story, "guide": guide, "event": event, "page": generic}
 
 
