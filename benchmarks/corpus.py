@@ -31,8 +31,11 @@ def phone_photo(path: Path, width: int = 4000, height: int = 3000, seed: int = 0
         r = rng.randrange(5, max(6, small.width // 6))
         draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(rng.randrange(256) for _ in range(3)))
     img = small.resize((width, height), Image.Resampling.BILINEAR).filter(ImageFilter.GaussianBlur(2))
-    noise = Image.effect_noise((width, height), 40).convert("RGB")
-    img = Image.blend(img, noise, 0.2)
+    # Detail at several scales, as in a real photo: fine sensor noise and coarser texture.
+    for scale, sigma, weight in ((1, 30, 0.12), (4, 60, 0.18), (16, 80, 0.18)):
+        layer = Image.effect_noise((max(1, width // scale), max(1, height // scale)), sigma)
+        layer = layer.resize((width, height), Image.Resampling.BICUBIC).convert("RGB")
+        img = Image.blend(img, layer, weight)
     exif = Image.Exif()
     exif[0x010F] = "Fictional Phones Ltd"  # Make
     exif[0x0110] = "Imaginary X1"  # Model

@@ -48,13 +48,15 @@ def test_no_original_and_no_metadata_published(photo_site: Build) -> None:
     files = [p for p in photo_site.site.rglob("*") if p.suffix.lower() in images.RASTER_SUFFIXES]
     assert not [p for p in files if p.suffix.lower() in (".jpg", ".jpeg")]
     photos = sorted(p.name for p in files if "stories/photo-story/" in p.as_posix())
-    # 4 widths of the 4000-pixel photo; the rotated one is 900 wide upright, so only 480 and 800
+    # 5 widths of the 4000-pixel photo; the rotated one is 900 wide upright, so only up to 800
     assert photos == [
         "photo-1200.webp",
         "photo-1600.webp",
         "photo-480.webp",
+        "photo-640.webp",
         "photo-800.webp",
         "portrait-480.webp",
+        "portrait-640.webp",
         "portrait-800.webp",
     ]
     for path in files:
@@ -70,7 +72,13 @@ def test_photo_markup(photo_site: Build) -> None:
     tags = re.findall(r"<img [^>]*>", html.split('class="md-content"')[1])
     assert len(tags) == 2
     first, second = tags
-    assert 'srcset="photo-480.webp 480w, photo-800.webp 800w, photo-1200.webp 1200w, photo-1600.webp 1600w"' in first
+    srcset = (
+        "photo-480.webp 480w, photo-640.webp 640w, photo-800.webp 800w, photo-1200.webp 1200w, photo-1600.webp 1600w"
+    )
+    assert f'srcset="{srcset}"' in first
+    assert (
+        '<source media="(max-width: 37.5em)" srcset="photo-480.webp 480w, photo-640.webp 640w" sizes="100vw">' in html
+    )
     assert 'width="800" height="600"' in first and 'alt="A fictional photo of workshop 1"' in first
     assert "loading=" not in first and 'fetchpriority="high"' in first
     assert 'loading="lazy"' in second and 'width="800" height="1067"' in second  # rotated upright: portrait
@@ -267,3 +275,30 @@ def test_truncated_photo_fails_the_build_and_leaves_no_output(tmp_path: Path) ->
     assert sorted(p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*")) == before
     assert not list((tmp_path / "cache").glob(".tmp-*"))
     assert not list(tmp_path.glob(".site-*"))
+
+
+def test_story_page_weight_budget(tmp_path: Path, browser: object) -> None:
+    """First load of a story with a textured 4000×3000 phone photo, on a 390-pixel phone (3×):
+    at most 350 KB uncompressed, images included, and at most 15 requests (sizes read from the
+    built files, so the count is exact)."""
+    from urllib.parse import urlsplit
+
+    from conftest import PREFIX, serve
+
+    docs = _photo_docs(tmp_path)
+    (docs / "stories/photo-story/portrait.jpg").unlink()
+    story = docs / "stories/photo-story/index.md"
+    story.write_text(re.sub(r"  - \{src: portrait.jpg[^\n]*\n", "", story.read_text()))
+    photo_site = build(make_project(tmp_path / "p", docs, EMPTY_CONSENT, cache=tmp_path / "cache"))
+    assert photo_site.code == 0, photo_site.output
+    with serve(photo_site.site) as base:
+        page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True)
+        urls: list[str] = []
+        page.on("request", lambda r: urls.append(r.url))
+        page.goto(base + "stories/photo-story/", wait_until="networkidle")
+        page.wait_for_timeout(300)
+        page.close()
+    files = [photo_site.site / (urlsplit(u).path.removeprefix(PREFIX) or ".") for u in urls]
+    sizes = [(f / "index.html" if f.is_dir() else f).stat().st_size for f in files]
+    assert len(urls) <= 15, urls
+    assert sum(sizes) <= 350 * 1000, "\n".join(f"{s:>8} {u}" for u, s in zip(urls, sizes, strict=True))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,11 +64,17 @@ def file_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:12]
 
 
+LOCALE_SUFFIX = re.compile(r"^[a-z]{2}(_[A-Z]{2}|-[A-Za-z]{2,4})?$")
+
+
 def split_lang(rel: str, locales: list[str], default: str) -> tuple[str, str]:
-    """Return (language, original path) for a docs-relative path in the suffix layout."""
+    """Return (language, original path) for a docs-relative path in the suffix layout.
+
+    Any locale-like suffix counts (as static-i18n reads it), so the translations of a language
+    that is not configured are recognised as translations, and left out, not read as originals."""
     stem, _, ext = rel.rpartition(".")
     base, dot, suffix = stem.rpartition(".")
-    if dot and suffix in locales and suffix != default:
+    if dot and (suffix in locales or LOCALE_SUFFIX.match(suffix)) and suffix != default:
         return suffix, f"{base}.{ext}"
     return default, rel
 
@@ -104,7 +111,8 @@ def discover(docs_dir: Path, locales: list[str], default: str) -> list[SourceFil
     for path in sorted(docs_dir.rglob("*.md")):
         rel = path.relative_to(docs_dir).as_posix()
         lang, original = split_lang(rel, locales, default)
-        files.append(parse_file(path, rel, lang, original))
+        if lang in locales:  # translations into a language the site does not build are skipped
+            files.append(parse_file(path, rel, lang, original))
     return files
 
 

@@ -13,7 +13,7 @@ from msme.model import Event, Story
 from msme.validate import Site
 
 GENERATED = "@generated/"  # key prefix of generated pages in Site.pages (see msme.virtual)
-PHONE_MAX_WIDTH = 800  # the widest variant a phone is offered (see partials/msme-figure.html)
+PHONE_MAX_WIDTH = 640  # the widest variant a phone is offered (see partials/msme-figure.html)
 SIZES = "(min-width: 76.25em) 690px, (min-width: 60em) calc(100vw - 24rem), calc(100vw - 2rem)"
 
 

@@ -1,0 +1,103 @@
+"""Scaling and budgets, checked on sizes and counts (never on timings)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from benchmarks.corpus import write_corpus
+
+from conftest import FIXTURES, ROOT, Build, build, make_project
+from msme.publish import atomic_build
+
+EN_ONLY = [{"locale": "en", "name": "English", "default": True, "build": True}]
+SEARCH_BUDGET_PER_STORY = 1.5 * 2**20 / 1000  # 1.5 MiB for a language at 1,000 stories
+
+
+def _corpus_site(tmp: Path, n: int) -> Build:
+    docs = write_corpus(tmp / "docs", n, ["en"], base=ROOT / "docs")
+    result = build(make_project(tmp / "p", docs, keep_nav=True, languages=EN_ONLY))
+    assert result.code == 0, result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The real pages plus 10 fictional stories, English only."""
+    return _corpus_site(tmp_path_factory.mktemp("n10"), 10)
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The real pages plus 200 fictional stories, English only."""
+    return _corpus_site(tmp_path_factory.mktemp("n200"), 200)
+
+
+def _nav(html: str) -> str:
+    """The primary navigation (sidebar and tabs share its entries) up to the page content."""
+    start = html.index('<nav class="md-nav md-nav--primary')
+    return html[start : html.index('<div class="md-content"', start)]
+
+
+@pytest.mark.parametrize("page", ["guides/who-can-take-part/index.html", "stories/fictional-0003/index.html"])
+def test_navigation_does_not_grow_with_stories(small: Build, large: Build, page: str) -> None:
+    """Every page renders the same navigation at 10 and at 200 stories (stories are not in it)."""
+    assert len(_nav(small.html(page))) == len(_nav(large.html(page)))
+
+
+def test_story_page_does_not_grow_with_stories(small: Build, large: Build) -> None:
+    """A story page carries at most three related stories, whatever the size of the catalogue."""
+    a, b = small.html("stories/fictional-0003/index.html"), large.html("stories/fictional-0003/index.html")
+    related = [len(re.findall(r'class="msme-card"', h.split('class="msme-related"')[1])) for h in (a, b)]
+    assert related[0] <= 3 and related[1] == 3
+    assert abs(len(a) - len(b)) < 600  # only the related titles differ
+
+
+def test_lists_are_paginated(large: Build) -> None:
+    """200 stories make 9 list pages of at most 24 cards; no page holds them all."""
+    pages = [large.html("stories/index.html")] + [large.html(f"stories/page/{n}/index.html") for n in range(2, 10)]
+    counts = [len(re.findall(r'<li class="msme-card"', html)) for html in pages]
+    assert sum(counts) == 203 and max(counts) == 24
+    assert not (large.site / "stories/page/10").exists()
+
+
+def test_search_index_within_budget(small: Build, large: Build) -> None:
+    """Each story adds under 1.5 KiB to its language's index: under 1.5 MiB at 1,000 stories."""
+    size = lambda b: (b.site / "search/search_index.json").stat().st_size  # noqa: E731
+    per_story = (size(large) - size(small)) / 190
+    assert per_story < SEARCH_BUDGET_PER_STORY, per_story
+
+
+def test_catalogue_built_once_per_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lists, facets, related stories and the map come from one catalogue per language and build."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    from msme import catalogue
+
+    calls: list[str] = []
+    real = catalogue.build
+    monkeypatch.setattr(catalogue, "build", lambda site, lang: calls.append(lang) or real(site, lang))
+    docs = write_corpus(tmp_path / "docs", 30, ["en", "es", "fr", "it", "de"], base=ROOT / "docs")
+    project = make_project(tmp_path / "p", docs, keep_nav=True)
+    monkeypatch.chdir(project)
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))
+    cfg = load_config(str(project / "mkdocs.yml"), site_dir=str(project / "site"))
+    cfg.plugins.on_startup(command="build", dirty=False)
+    mkdocs_build(cfg)
+    assert sorted(calls) == sorted(["en", "es", "fr", "it", "de"])
+    assert (project / "site/de/stories/page/2/index.html").exists()
+
+
+def test_failed_build_keeps_the_last_good_site(tmp_path: Path) -> None:
+    """The build writes to a temporary folder: broken content leaves the published site as it was."""
+    project = make_project(tmp_path / "p", FIXTURES / "xss", FIXTURES / "consent-empty.yml")
+    out = tmp_path / "site"
+    assert atomic_build(project / "mkdocs.yml", out) == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (project / "docs/index.md").write_text("---\ntitle: [broken\n---\n")
+    assert atomic_build(project / "mkdocs.yml", out) != 0
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(tmp_path.glob(".site-*"))
