@@ -11,7 +11,9 @@ on_post_build, builds every other language and writes one combined search index.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
+import functools
 import json
 import logging
 import os
@@ -40,6 +42,7 @@ from msme import (
     l10n,
     media,
     opendata,
+    preview,
     search,
     seo,
     sitemap,
@@ -81,7 +84,18 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         return config
     root = Path(config.config_file_path).parent
     consent = root / config.extra.get("consent_file", "data/consent.yml")
-    site = load_site(Path(config.docs_dir), consent, load_site_config(Path(config.config_file_path)))
+    site_config = load_site_config(Path(config.config_file_path))
+    scope = preview.from_environment(Path(config.docs_dir))
+    only = None
+    if scope is not None:  # the fast authoring loop: one language, recent stories (msme.preview)
+        for lang in config.plugins["i18n"].config.languages:
+            lang.build = lang.default or lang.locale == scope.lang
+        site_config = dataclasses.replace(
+            site_config,
+            languages=tuple(lang for lang in site_config.languages if lang.default or lang.locale == scope.lang),
+        )
+        only = functools.partial(_in_scope, scope, site_config.default.locale)
+    site = load_site(Path(config.docs_dir), consent, site_config, only)
     if site.problems:
         listing = "\n".join(f"  {p}" for p in site.problems)
         raise PluginError(f"Content has {len(site.problems)} problem(s):\n{listing}")
@@ -90,8 +104,15 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         site.today = dt.date.fromisoformat(os.environ["MSME_TODAY"])
     cats = {lang: catalogue.build(site, lang) for lang in site.config.locales}
     _state.clear()
-    _state.update(site=site, catalogues=cats, specs=virtual.register(site, cats), sitemap=[])
+    # MSME_NO_GENERATORS=1 (benchmarks only) measures the build without lists, facets, feeds and data.
+    generators = os.environ.get("MSME_NO_GENERATORS") != "1"
+    specs = virtual.register(site, cats) if generators else []
+    _state.update(site=site, catalogues=cats, specs=specs, sitemap=[], scope=only, generators=generators)
     return config
+
+
+def _in_scope(scope: preview.Scope, default: str, lang: str, original: str) -> bool:
+    return scope.keeps(lang, original, default)
 
 
 def _original(site: Site, src_uri: str) -> str:
@@ -195,7 +216,7 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object
     if not media.is_public(model, site.today):
         when = "scheduled" if model.status == "published" else model.status
         context["msme_preview"] = ctx.labels[f"preview_{when}"].format(date=l10n.date(model.published, lang))
-    if isinstance(model, Story):
+    if isinstance(model, Story) and _state["generators"]:
         context["related"] = [
             views.story_card(e, rel_url(e.path), ctx, _card_image(site, e, page.url)) for e in cat.related(key)
         ]
@@ -394,8 +415,9 @@ def _finish_site(config: MkDocsConfig) -> None:
             figs = media.figures(site, e.rel, e.story, "")
             if figs:
                 first_images[e.rel] = urls.absolute(site.config.site_url, figs[0]["srcset"].split(" ")[0])
-        feeds.write(cat, lang_dir)
-        opendata.write(cat, lang_dir, first_images)
+        if _state["generators"]:
+            feeds.write(cat, lang_dir)
+            opendata.write(cat, lang_dir, first_images)
     search.split_index(
         site_dir,
         site.config.locales,

@@ -101,9 +101,19 @@ def build(
 @app.command()
 def serve(
     addr: str = typer.Option("127.0.0.1:8000", help="Address to serve on."),
+    lang: str = typer.Option("en", help="The language to preview besides the default."),
+    stories: int = typer.Option(30, help="How many of the most recently edited stories to preview."),
 ) -> None:
     """Build and serve the site locally, rebuilding on every saved change."""
-    env = {**os.environ, "MSME_PREVIEW": "1"}  # drafts and stories in review show, with a banner
+    # Drafts and stories in review show, with a banner; a large site is previewed in one language
+    # with its most recently edited stories (msme.preview), so a saved change shows in seconds.
+    env = {
+        **os.environ,
+        "MSME_PREVIEW": "1",
+        "MSME_SERVE_SCOPE": "1",
+        "MSME_SERVE_LANG": lang,
+        "MSME_SERVE_STORIES": str(stories),
+    }
     cmd = [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", addr, "-f", str(ROOT / "mkdocs.yml")]
     raise typer.Exit(subprocess.call(cmd, env=env, cwd=ROOT))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,13 +106,16 @@ def parse_file(path: Path, rel: str, lang: str, original_rel: str) -> SourceFile
     return sf
 
 
-def discover(docs_dir: Path, locales: list[str], default: str) -> list[SourceFile]:
-    """Parse every Markdown file under docs_dir, sorted by path."""
+def discover(
+    docs_dir: Path, locales: list[str], default: str, only: Callable[[str, str], bool] | None = None
+) -> list[SourceFile]:
+    """Parse every Markdown file under docs_dir, sorted by path; `only(lang, original)` may skip some
+    unread (the local preview of a large site reads a subset)."""
     files = []
     for path in sorted(docs_dir.rglob("*.md")):
         rel = path.relative_to(docs_dir).as_posix()
         lang, original = split_lang(rel, locales, default)
-        if lang in locales:  # translations into a language the site does not build are skipped
+        if lang in locales and (only is None or only(lang, original)):
             files.append(parse_file(path, rel, lang, original))
     return files
 

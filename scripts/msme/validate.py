@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -220,11 +221,17 @@ def _check_references(
     return problems
 
 
-def load_site(docs_dir: Path = DOCS_DIR, consent_file: Path = CONSENT_FILE, config: SiteConfig | None = None) -> Site:
-    """Parse and validate every content file; problems are collected, never raised."""
+def load_site(
+    docs_dir: Path = DOCS_DIR,
+    consent_file: Path = CONSENT_FILE,
+    config: SiteConfig | None = None,
+    only: Callable[[str, str], bool] | None = None,
+) -> Site:
+    """Parse and validate every content file (or those `only(lang, original)` keeps); problems are
+    collected, never raised."""
     config = config or load_site_config()
     vocab = load_vocab()
-    files = discover(docs_dir, config.locales, config.default.locale)
+    files = discover(docs_dir, config.locales, config.default.locale, only)
     consent, consent_problems = load_register(consent_file)
     site = Site(config, docs_dir, files, consent)
     site.problems += [Problem(f"data/{consent_file.name}", *p.split(": ", 1)) for p in consent_problems]

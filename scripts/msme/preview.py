@@ -1,0 +1,51 @@
+"""The authoring loop's scope: on a large site the local preview builds a subset, fast.
+
+One language besides the default, every page that is not a story, and the stories edited most
+recently (the one being written is always among them: saving it makes it the newest). The full
+site is still what `./dev build`, the tests and CI build.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+STORY_DIR = "stories"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a scoped preview builds."""
+
+    lang: str
+    stories: frozenset[str]  # story folders, relative to docs/ ("stories/x")
+
+    def keeps(self, lang: str, original_rel: str, default: str) -> bool:
+        """True for a file the preview reads and builds."""
+        if lang not in (default, self.lang):
+            return False
+        parts = original_rel.split("/")
+        if parts[0] != STORY_DIR or len(parts) < 3:
+            return True
+        return "/".join(parts[:2]) in self.stories
+
+
+def recent_stories(docs_dir: Path, count: int) -> frozenset[str]:
+    """The `count` story folders whose files changed last."""
+    folders = []
+    root = docs_dir / STORY_DIR
+    if root.is_dir():
+        for folder in root.iterdir():
+            if folder.is_dir():
+                newest = max((f.stat().st_mtime for f in folder.iterdir()), default=0.0)
+                folders.append((newest, f"{STORY_DIR}/{folder.name}"))
+    return frozenset(name for _, name in sorted(folders, reverse=True)[:count])
+
+
+def from_environment(docs_dir: Path) -> Scope | None:
+    """The scope `./dev serve` asks for (MSME_SERVE_SCOPE=1), or None for a full build."""
+    if os.environ.get("MSME_SERVE_SCOPE") != "1":
+        return None
+    count = int(os.environ.get("MSME_SERVE_STORIES", "30"))
+    return Scope(os.environ.get("MSME_SERVE_LANG", "en"), recent_stories(docs_dir, count))
