@@ -42,6 +42,7 @@ from msme import (
     l10n,
     media,
     opendata,
+    parallel,
     preview,
     search,
     seo,
@@ -113,6 +114,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def _in_scope(scope: preview.Scope, default: str, lang: str, original: str) -> bool:
     return scope.keeps(lang, original, default)
+
+
+def _owned(lang: str) -> bool:
+    """False for a language another worker of a parallel build renders (MSME_ONLY_LANGS)."""
+    only = os.environ.get("MSME_ONLY_LANGS")
+    return not only or lang in only.split(",")
 
 
 def _original(site: Site, src_uri: str) -> str:
@@ -194,11 +201,12 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object
     page.meta["msme_alternates"] = alternates
     if page.meta["msme_fallback"]:
         # The text is the original's: point search engines at it, claim no translation.
+        _state.setdefault("fallbacks", {}).setdefault(lang, set()).add(path)
         page.canonical_url = urls.absolute(site.config.site_url, path)
         context["msme_notice"] = ctx.labels["fallback_notice"].format(
             language=l10n.language_name(lang, lang), original=l10n.language_name(default, lang)
         )
-    elif page.canonical_url:
+    elif page.canonical_url and _owned(lang):
         _state["sitemap"].append((page.canonical_url, alternates))
     context["msme_head"] = _head(site, model, page, path)
     cat = _state["catalogues"][lang]
@@ -230,8 +238,15 @@ def _card_image(site: Site, entry: catalogue.Entry, page_url: str) -> dict | Non
     figs = media.figures(site, entry.rel, entry.story, page_url)
     if not figs:
         return None
-    small = figs[0]["srcset"].split(", ")[0].split(" ")[0]
-    return {**figs[0], "src": small, "sizes": "(min-width: 45em) 240px, 100vw", "lazy": True}
+    small = figs[0]["srcset"].split(", ")[0].split(" ")[0]  # the 240-pixel thumbnail
+    width = int(figs[0]["srcset"].split(", ")[0].split(" ")[1].rstrip("w"))
+    return {
+        **figs[0],
+        "src": small,
+        "width": width,
+        "height": round(figs[0]["height"] * width / figs[0]["width"]),
+        "lazy": True,
+    }
 
 
 def _head(site: Site, model: object, page: Page, path: str) -> dict:
@@ -303,6 +318,16 @@ def _render_generated_pages(config: MkDocsConfig) -> None:
     """Render list, facet, map and data pages of the language being built, through the theme."""
     site = _site()
     lang = _lang(config)
+    # Every language build writes the theme's 404.html at the root; keep each as <lang>/404.html
+    # and the default language's at the root (restored in _finish_site).
+    not_found = Path(config.site_dir) / "404.html"
+    if not_found.exists():
+        if lang == site.config.default.locale:
+            _state["404"] = not_found.read_bytes()
+        else:
+            write_file(not_found.read_bytes(), str(Path(config.site_dir) / lang / "404.html"))
+    if not _owned(lang):
+        return
     prefix = "" if lang == site.config.default.locale else f"{lang}/"
     cat = _state["catalogues"][lang]
     i18n = config.plugins.get("i18n")
@@ -403,18 +428,25 @@ def _finish_site(config: MkDocsConfig) -> None:
     site = _site()
     site_dir = Path(config.site_dir)
     root = Path(config.config_file_path).parent
-    stats = images.run(media.jobs(site), site_dir, root / config.extra.get("image_cache", ".cache/images"))
+    if "404" in _state:
+        (site_dir / "404.html").write_bytes(_state["404"])
+    owned = [lang for lang in site.config.locales if _owned(lang)]
+    jobs = [j for j in media.jobs(site) if parallel.owner(j.outputs().popitem()[1], site.config.locales) in owned]
+    stats = images.run(jobs, site_dir, root / config.extra.get("image_cache", ".cache/images"))
     if stats.errors:
         listing = "\n".join(f"  {e}" for e in stats.errors)
         raise PluginError(f"{len(stats.errors)} image(s) could not be processed:\n{listing}")
     log.info(stats.summary())
     for lang, cat in _state["catalogues"].items():
+        if lang not in owned:
+            continue
         lang_dir = site_dir / ("" if lang == site.config.default.locale else lang)
         first_images = {}
         for e in cat.entries:
             figs = media.figures(site, e.rel, e.story, "")
             if figs:
-                first_images[e.rel] = urls.absolute(site.config.site_url, figs[0]["srcset"].split(" ")[0])
+                sizes = dict(reversed(x.split(" ")) for x in figs[0]["srcset"].split(", "))  # "480w" -> url
+                first_images[e.rel] = urls.absolute(site.config.site_url, sizes.get("480w", figs[0]["src"]))
         if _state["generators"]:
             feeds.write(cat, lang_dir)
             opendata.write(cat, lang_dir, first_images)
@@ -423,8 +455,12 @@ def _finish_site(config: MkDocsConfig) -> None:
         site.config.locales,
         site.config.default.locale,
         {lang: views.search_facts(cat) for lang, cat in _state["catalogues"].items()},
+        _state.get("fallbacks", {}),
     )
-    sitemap.write(site_dir, _state["sitemap"], site.config)
+    if os.environ.get("MSME_ONLY_LANGS"):  # a worker: the parallel build merges all workers' entries
+        (site_dir / parallel.ENTRIES).write_text(json.dumps(_state["sitemap"]), encoding="utf-8")
+    else:
+        sitemap.write(site_dir, _state["sitemap"], site.config)
 
     def built(rel: str) -> bool:  # drafts stay private: the public report names only built pages
         return media.is_built(site, rel)

@@ -48,13 +48,15 @@ def test_no_original_and_no_metadata_published(photo_site: Build) -> None:
     files = [p for p in photo_site.site.rglob("*") if p.suffix.lower() in images.RASTER_SUFFIXES]
     assert not [p for p in files if p.suffix.lower() in (".jpg", ".jpeg")]
     photos = sorted(p.name for p in files if "stories/photo-story/" in p.as_posix())
-    # 5 widths of the 4000-pixel photo; the rotated one is 900 wide upright, so only up to 800
+    # 6 widths of the 4000-pixel photo; the rotated one is 900 wide upright, so only up to 800
     assert photos == [
         "photo-1200.webp",
         "photo-1600.webp",
+        "photo-240.webp",
         "photo-480.webp",
         "photo-640.webp",
         "photo-800.webp",
+        "portrait-240.webp",
         "portrait-480.webp",
         "portrait-640.webp",
         "portrait-800.webp",
@@ -73,12 +75,12 @@ def test_photo_markup(photo_site: Build) -> None:
     assert len(tags) == 2
     first, second = tags
     srcset = (
-        "photo-480.webp 480w, photo-640.webp 640w, photo-800.webp 800w, photo-1200.webp 1200w, photo-1600.webp 1600w"
+        "photo-240.webp 240w, photo-480.webp 480w, photo-640.webp 640w, photo-800.webp 800w, "
+        "photo-1200.webp 1200w, photo-1600.webp 1600w"
     )
     assert f'srcset="{srcset}"' in first
-    assert (
-        '<source media="(max-width: 37.5em)" srcset="photo-480.webp 480w, photo-640.webp 640w" sizes="100vw">' in html
-    )
+    phone = "photo-240.webp 240w, photo-480.webp 480w, photo-640.webp 640w"
+    assert f'<source media="(max-width: 37.5em)" srcset="{phone}" sizes="100vw">' in html
     assert 'width="800" height="600"' in first and 'alt="A fictional photo of workshop 1"' in first
     assert "loading=" not in first and 'fetchpriority="high"' in first
     assert 'loading="lazy"' in second and 'width="800" height="1067"' in second  # rotated upright: portrait

@@ -101,3 +101,18 @@ def test_failed_build_keeps_the_last_good_site(tmp_path: Path) -> None:
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert not list(tmp_path.glob(".site-*"))
+
+
+def test_parallel_build_is_byte_identical(tmp_path: Path) -> None:
+    """Languages built in parallel processes and merged give exactly the sequential build's files."""
+    project = make_project(tmp_path / "p", keep_nav=True)
+    assert atomic_build(project / "mkdocs.yml", tmp_path / "seq", jobs=1) == 0
+    assert atomic_build(project / "mkdocs.yml", tmp_path / "par", jobs=2) == 0
+
+    def tree(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    seq, par = tree(tmp_path / "seq"), tree(tmp_path / "par")
+    assert sorted(seq) == sorted(par)
+    assert [name for name in seq if seq[name] != par[name]] == []
+    assert len(seq) > 300 and "fr/stories/map/index.html" in seq and "sitemap.xml" in seq

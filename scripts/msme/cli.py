@@ -90,11 +90,12 @@ def images_command(
 def build(
     dest: Path = typer.Option(ROOT / "site", help="Where the finished site goes."),
     config: Path = typer.Option(ROOT / "mkdocs.yml", help="MkDocs configuration."),
+    jobs: int = typer.Option(os.cpu_count() or 1, help="Languages built at once (1 = sequential)."),
 ) -> None:
     """Validate and build the site strictly; the previous site stays in place if anything fails."""
     from msme.publish import atomic_build
 
-    code = atomic_build(config, dest)
+    code = atomic_build(config, dest, jobs=jobs)
     raise typer.Exit(code)
 
 

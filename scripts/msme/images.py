@@ -26,7 +26,7 @@ from msme import cards
 MAX_BYTES = 20 * 1024 * 1024  # a phone photo is 2–8 MB; anything larger is a mistake or a scan
 MAX_PIXELS = 50_000_000  # 50 MP; a decompression bomb declares far more and is refused unread
 FORMATS = {"JPEG", "PNG", "WEBP", "TIFF", "GIF"}
-WIDTHS = (480, 640, 800, 1200, 1600)
+WIDTHS = (240, 480, 640, 800, 1200, 1600)  # 240: list-card thumbnails
 QUALITY = 72
 SETTINGS = f"webp-q{QUALITY}-m4-{'-'.join(map(str, WIDTHS))}-cards-p64-v2"
 RASTER_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".gif", ".heic", ".heif", ".bmp"}

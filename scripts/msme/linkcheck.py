@@ -133,8 +133,8 @@ def missing_meta(pages: dict[str, ParsedPage]) -> list[str]:
     problems = []
     seen: dict[tuple[str, str], list[str]] = defaultdict(list)
     for rel, page in pages.items():
-        if rel == "404.html":
-            continue  # the theme's error page is not a content page
+        if rel.endswith("404.html"):
+            continue  # the theme's error pages are not content pages
         if not page.title.strip():
             problems.append(f"{rel}: no <title>")
         if not page.canonical.startswith(("http://", "https://")):

@@ -44,7 +44,11 @@ def shape_stories(docs: list[dict], stories: dict[str, str]) -> list[dict]:
 
 
 def split_index(
-    site_dir: Path, locales: list[str], default: str, stories: dict[str, dict[str, str]] | None = None
+    site_dir: Path,
+    locales: list[str],
+    default: str,
+    stories: dict[str, dict[str, str]] | None = None,
+    fallbacks: dict[str, set[str]] | None = None,
 ) -> dict[str, int]:
     """Rewrite search/search_index.json per language under <lang>/search/; return entries per language.
 
@@ -68,6 +72,9 @@ def split_index(
                 for d in data["docs"]
                 if d["location"].startswith(prefix)
             ]
+        # A page shown in the original's language is not searchable in this one.
+        skip = (fallbacks or {}).get(lang, set())
+        docs = [d for d in docs if d["location"].partition("#")[0] not in skip]
         docs = shape_stories(docs, (stories or {}).get(lang, {}))
         config = dict(data["config"])
         if stemmer_available(site_dir, lang):
