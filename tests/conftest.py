@@ -66,9 +66,10 @@ def make_project(
     return tmp
 
 
-def build(project: Path) -> Build:
-    """Run a strict build of `project` into project/site and capture everything it prints."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts"), "NO_MKDOCS_2_WARNING": "1"}
+def build(project: Path, env: dict[str, str] | None = None) -> Build:
+    """Run a strict build of `project` into project/site (with extra environment variables) and
+    capture everything it prints."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts"), "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     site = project / "site"
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site)],

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -233,11 +231,7 @@ def test_production_build_holds_back_unpublished(review_docs: Path, tmp_path: Pa
 
 def test_preview_shows_them_with_a_banner(review_docs: Path, tmp_path: Path) -> None:
     """The local preview (./dev serve) shows all four, each unpublished one under a banner saying why."""
-    os.environ["MSME_PREVIEW"] = "1"
-    try:
-        result = build(make_project(tmp_path, review_docs, EMPTY_CONSENT))
-    finally:
-        del os.environ["MSME_PREVIEW"]
+    result = build(make_project(tmp_path, review_docs, EMPTY_CONSENT), env={"MSME_PREVIEW": "1"})
     assert result.code == 0, result.output
     assert "Draft: not published" in result.html("stories/s0/index.html")
     assert "In review: not published yet" in result.html("stories/s1/index.html")
@@ -247,10 +241,5 @@ def test_preview_shows_them_with_a_banner(review_docs: Path, tmp_path: Path) -> 
 
 def test_scheduled_story_appears_on_its_date(review_docs: Path, tmp_path: Path) -> None:
     """A future-dated story is published by the first build on or after its date."""
-    os.environ["MSME_TODAY"] = "2099-01-01"
-    try:
-        result = build(make_project(tmp_path, review_docs, EMPTY_CONSENT))
-    finally:
-        del os.environ["MSME_TODAY"]
+    result = build(make_project(tmp_path, review_docs, EMPTY_CONSENT), env={"MSME_TODAY": "2099-01-01"})
     assert (result.site / "stories/s2/index.html").exists()
-    shutil.rmtree(tmp_path)

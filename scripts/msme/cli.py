@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -123,6 +124,15 @@ new_app = typer.Typer(no_args_is_help=True, help="Create a story, guide or event
 app.add_typer(new_app, name="new")
 
 
+def _create(make: Callable[[], Path]) -> None:
+    """Run a scaffold; report the new file, or refuse with exit 1 when something is there already."""
+    try:
+        _done(make())
+    except scaffold.Exists as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+
+
 def _done(path: Path) -> None:
     typer.echo(f"Created {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     typer.echo(
@@ -180,11 +190,7 @@ def new_story(
         host_sector=host_sector or None,
         slug=slug,
     )
-    try:
-        _done(scaffold.new_story(docs, answers))
-    except scaffold.Exists as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from None
+    _create(lambda: scaffold.new_story(docs, answers))
 
 
 @new_app.command("guide")
@@ -200,11 +206,7 @@ def new_guide(
     docs: Path = typer.Option(ROOT / "docs", help="Folder of Markdown content."),
 ) -> None:
     """Create docs/guides/<slug>.md."""
-    try:
-        _done(scaffold.new_guide(docs, title=title, summary=summary, audiences=audiences, slug=slug))
-    except scaffold.Exists as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from None
+    _create(lambda: scaffold.new_guide(docs, title=title, summary=summary, audiences=audiences, slug=slug))
 
 
 @new_app.command("event")
@@ -223,15 +225,11 @@ def new_event(
     docs: Path = typer.Option(ROOT / "docs", help="Folder of Markdown content."),
 ) -> None:
     """Create docs/events/<slug>.md."""
-    try:
-        _done(
-            scaffold.new_event(
-                docs, title=title, name=name, start=start, city=city, country=country, organiser=organiser, slug=slug
-            )
+    _create(
+        lambda: scaffold.new_event(
+            docs, title=title, name=name, start=start, city=city, country=country, organiser=organiser, slug=slug
         )
-    except scaffold.Exists as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from None
+    )
 
 
 def main() -> None:
