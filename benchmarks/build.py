@@ -105,8 +105,17 @@ def phone_load(site: Path, page: str) -> tuple[int, int]:
     return sum((f / "index.html" if f.is_dir() else f).stat().st_size for f in files), len(urls)
 
 
-def serve_loop(config: Path, story: Path, port: int = 8765) -> float:
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve_loop(config: Path, story: Path) -> float:
     """Seconds from saving a change to one story until the preview serves it."""
+    port = _free_port()
     env = {**ENV, "MSME_PREVIEW": "1", "MSME_SERVE_SCOPE": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}", "--no-livereload"],
@@ -118,12 +127,14 @@ def serve_loop(config: Path, story: Path, port: int = 8765) -> float:
     url = f"http://127.0.0.1:{port}/stories/{story.parent.name}/"
     try:
         deadline = time.time() + 600
-        while time.time() < deadline:
+        while time.time() < deadline and proc.poll() is None:
             try:
                 urllib.request.urlopen(url, timeout=2).read()
                 break
             except OSError:
                 time.sleep(0.5)
+        if proc.poll() is not None:
+            raise SystemExit("the preview server stopped")
         token = f"benchmark-edit-{int(time.time())}"
         start = time.perf_counter()
         story.write_text(story.read_text(encoding="utf-8") + f"\n{token}\n", encoding="utf-8")

@@ -96,6 +96,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             languages=tuple(lang for lang in site_config.languages if lang.default or lang.locale == scope.lang),
         )
         only = functools.partial(_in_scope, scope, site_config.default.locale)
+    elif os.environ.get("MSME_ONLY_LANGS"):  # a parallel worker reads the default and its own languages
+        only = functools.partial(_worker_reads, site_config.default.locale)
     site = load_site(Path(config.docs_dir), consent, site_config, only)
     if site.problems:
         listing = "\n".join(f"  {p}" for p in site.problems)
@@ -103,7 +105,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     site.preview = os.environ.get("MSME_PREVIEW") == "1"
     if os.environ.get("MSME_TODAY"):
         site.today = dt.date.fromisoformat(os.environ["MSME_TODAY"])
-    cats = {lang: catalogue.build(site, lang) for lang in site.config.locales}
+    cats = {
+        lang: catalogue.build(site, lang)
+        for lang in site.config.locales
+        if _owned(lang) or lang == site.config.default.locale
+    }
     _state.clear()
     # MSME_NO_GENERATORS=1 (benchmarks only) measures the build without lists, facets, feeds and data.
     generators = os.environ.get("MSME_NO_GENERATORS") != "1"
@@ -114,6 +120,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def _in_scope(scope: preview.Scope, default: str, lang: str, original: str) -> bool:
     return scope.keeps(lang, original, default)
+
+
+def _worker_reads(default: str, lang: str, original: str) -> bool:
+    # The default language's worker reads everything: it writes the translation report.
+    return lang == default or _owned(lang) or _owned(default)
 
 
 def _owned(lang: str) -> bool:
@@ -170,12 +181,15 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def _alternates(site: Site, key: str, path: str) -> list[dict[str, str]]:
-    """Absolute URLs of the languages this page really exists in, plus x-default."""
+    """Absolute URLs of the languages this page really exists in, plus x-default.
+
+    Generated pages exist in every language; a written page where its file does (a parallel
+    worker has not read other languages' files, only listed them)."""
     default = site.config.default.locale
     alts = [
         {"lang": lang, "url": urls.absolute(site.config.site_url, urls.lang_path(path, lang, default))}
         for lang in site.config.locales
-        if site.page(lang, key) is not None
+        if key.startswith(media.GENERATED) or (lang, key) in site.present
     ]
     if alts:
         alts.append({"lang": "x-default", "url": urls.absolute(site.config.site_url, path)})
@@ -209,7 +223,8 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object
     elif page.canonical_url and _owned(lang):
         _state["sitemap"].append((page.canonical_url, alternates))
     context["msme_head"] = _head(site, model, page, path)
-    cat = _state["catalogues"][lang]
+    # A parallel worker renders other languages' home pages only to discard them.
+    cat = _state["catalogues"].get(lang) or _state["catalogues"][default]
     prefix = context["msme_lang_prefix"]
 
     def rel_url(target: str) -> str:

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from msme import model
 from msme.consent import ConsentRecord, Redaction, load_register, redact_data, redactions
-from msme.content import Problem, SourceFile, discover, merge_translation
+from msme.content import Problem, SourceFile, discover, merge_translation, split_lang
 from msme.images import ImageProblem, inspect
 from msme.l10n import labels
 from msme.paths import CONSENT_FILE, DOCS_DIR
@@ -33,6 +33,7 @@ class Site:
     # (lang, original_rel) -> validated page in that language (translation merged over original)
     pages: dict[tuple[str, str], model.Page] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    present: set[tuple[str, str]] = field(default_factory=set)  # (lang, original) of every file, read or not
     preview: bool = False  # local preview: drafts, stories in review and future stories are shown
     today: dt.date = field(default_factory=dt.date.today)  # stories dated later are held back
 
@@ -232,8 +233,12 @@ def load_site(
     config = config or load_site_config()
     vocab = load_vocab()
     files = discover(docs_dir, config.locales, config.default.locale, only)
+    present = {
+        split_lang(p.relative_to(docs_dir).as_posix(), config.locales, config.default.locale)
+        for p in docs_dir.rglob("*.md")
+    }
     consent, consent_problems = load_register(consent_file)
-    site = Site(config, docs_dir, files, consent)
+    site = Site(config, docs_dir, files, consent, present=present)
     site.problems += [Problem(f"data/{consent_file.name}", *p.split(": ", 1)) for p in consent_problems]
     by_rel = {f.rel: f for f in files}
     locales = set(config.locales)
