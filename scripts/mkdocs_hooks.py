@@ -10,7 +10,6 @@ on_post_build, builds every other language and writes one combined search index.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import datetime as dt
 import functools
@@ -98,6 +97,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         only = functools.partial(_in_scope, scope, site_config.default.locale)
     elif os.environ.get("MSME_ONLY_LANGS"):  # a parallel worker reads the default and its own languages
         only = functools.partial(_worker_reads, site_config.default.locale)
+        for lang in config.plugins["i18n"].config.languages:  # and builds no other (see _switcher)
+            lang.build = lang.default or _owned(lang.locale)
     site = load_site(Path(config.docs_dir), consent, site_config, only)
     if site.problems:
         listing = "\n".join(f"  {p}" for p in site.problems)
@@ -223,6 +224,8 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object
     elif page.canonical_url and _owned(lang):
         _state["sitemap"].append((page.canonical_url, alternates))
     context["msme_head"] = _head(site, model, page, path)
+    # static-i18n sets the menu as an attribute of `extra`, which templates read before the key.
+    config.extra.alternate = _switcher(site, path)
     # A parallel worker renders other languages' home pages only to discard them.
     cat = _state["catalogues"].get(lang) or _state["catalogues"][default]
     prefix = context["msme_lang_prefix"]
@@ -246,6 +249,18 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object
     if not key.startswith(media.GENERATED):
         context["figures"] = media.figures(site, key, model, page.url)
     return context
+
+
+def _switcher(site: Site, path: str) -> list[dict[str, str]]:
+    """The language menu: this page in every language, as links relative to the page.
+
+    static-i18n's own menu links home pages absolutely (wrong under a sub-path) and lists only
+    the languages built by the process, which a parallel worker restricts."""
+    default = site.config.default.locale
+    return [
+        {"name": lang.name, "lang": lang.locale, "link": urls.lang_path(path, lang.locale, default)}
+        for lang in site.config.languages
+    ]
 
 
 def _card_image(site: Site, entry: catalogue.Entry, page_url: str) -> dict | None:
@@ -298,6 +313,13 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return output[: match.start(2)] + json.dumps(data, ensure_ascii=False) + output[match.end(2) :]
 
 
+def on_template_context(context: dict, template_name: str, config: MkDocsConfig) -> dict:
+    """The 404 page's language menu links each language's home page (as every page's menu does)."""
+    if template_name == "404.html":
+        config.extra.alternate = _switcher(_site(), "")
+    return context
+
+
 def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
     """The same markup repairs for pages rendered from theme templates alone (404.html)."""
     return htmlfix.fix(output) if template_name.endswith(".html") else output
@@ -345,19 +367,12 @@ def _render_generated_pages(config: MkDocsConfig) -> None:
         return
     prefix = "" if lang == site.config.default.locale else f"{lang}/"
     cat = _state["catalogues"][lang]
-    i18n = config.plugins.get("i18n")
-    switcher = copy.deepcopy(getattr(i18n, "extra_alternate", None) or config.extra.get("alternate") or [])
     for spec in _state["specs"]:
         file = File(prefix + spec.path.rstrip("/") + ".md", config.docs_dir, config.site_dir, config.use_directory_urls)
         page = Page(None, file, config)
         page.markdown, page.content = "", ""
         _prepare(page, site, lang, spec.key, spec.template)
         page.__dict__["msme_listing"] = spec.listing
-        # The language switcher: this same generated page in each language.
-        config.extra["alternate"] = [
-            {**alt, "link": ("" if alt["lang"] == site.config.default.locale else f"{alt['lang']}/") + spec.path}
-            for alt in switcher
-        ]
         context = get_context(_state["nav"], Files([]), config, page)
         context = on_page_context(context, page, config, _state["nav"])
         if spec.kind == "map":

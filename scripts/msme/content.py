@@ -12,6 +12,7 @@ from typing import Any
 import frontmatter
 import yaml
 
+TRANSLATION_OF = re.compile(r"^translation_of:\s*[\"']?([0-9a-f]+)[\"']?\s*$", re.MULTILINE)
 TYPE_BY_FOLDER = {"stories": "story", "guides": "guide", "events": "event"}
 
 
@@ -103,6 +104,11 @@ def parse_file(path: Path, rel: str, lang: str, original_rel: str) -> SourceFile
         sf.problem = Problem(rel, "(front matter)", "must be a YAML mapping of field: value lines")
         return sf
     sf.meta, sf.body = dict(post.metadata), post.content
+    if "translation_of" in sf.meta:
+        # A hash of digits only reads as a number in YAML (losing leading zeros); take the text.
+        raw = TRANSLATION_OF.search(data.decode("utf-8"))
+        if raw:
+            sf.meta["translation_of"] = raw.group(1)
     return sf
 
 
