@@ -143,3 +143,12 @@ def test_translation_may_not_change_facts(tmp_path: Path) -> None:
             "original stories/x/index.md only (delete it here)"
         )
     ]
+
+
+def test_digit_only_translation_hash_keeps_its_zeros(tmp_path: Path) -> None:
+    """A hash made only of digits would read as a number in YAML; it is taken as written."""
+    from msme.content import parse_file
+
+    path = tmp_path / "page.fr.md"
+    path.write_text("---\ntranslation_of: 012345678901\ntitle: Page\n---\nTexte.\n", encoding="utf-8")
+    assert parse_file(path, "page.fr.md", "fr", "page.md").meta["translation_of"] == "012345678901"
