@@ -68,7 +68,18 @@ def timed_parallel(config: Path, out: Path) -> tuple[float, float]:
     shutil.rmtree(out, ignore_errors=True)
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "msme", "build", "--dest", str(out), "--config", str(config)],
+        [
+            sys.executable,
+            "-m",
+            "msme",
+            "build",
+            "--dest",
+            str(out),
+            "--config",
+            str(config),
+            "--jobs",
+            str(os.cpu_count() or 2),
+        ],
         env=ENV,
         cwd=config.parent,
         stdout=subprocess.DEVNULL,
@@ -128,8 +139,8 @@ def serve_loop(config: Path, story: Path) -> float:
     try:
         deadline = time.time() + 600
         while time.time() < deadline and proc.poll() is None:
-            try:
-                urllib.request.urlopen(url, timeout=2).read()
+            try:  # ready once the home page is served (the story may be outside the preview's scope)
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read()
                 break
             except OSError:
                 time.sleep(0.5)
