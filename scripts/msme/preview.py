@@ -1,4 +1,5 @@
-"""The authoring loop's scope: on a large site the local preview builds a subset, fast.
+"""The authoring loop's scope: on a large site (more stories than the preview keeps) the local
+preview builds a subset, fast.
 
 One language besides the default, every page that is not a story, and the stories edited most
 recently (the one being written is always among them: saving it makes it the newest). The full
@@ -48,4 +49,7 @@ def from_environment(docs_dir: Path) -> Scope | None:
     if os.environ.get("MSME_SERVE_SCOPE") != "1":
         return None
     count = int(os.environ.get("MSME_SERVE_STORIES", "30"))
+    root = docs_dir / STORY_DIR
+    if not root.is_dir() or sum(1 for p in root.iterdir() if p.is_dir()) <= count:
+        return None  # a small site is previewed whole, in every language
     return Scope(os.environ.get("MSME_SERVE_LANG", "en"), recent_stories(docs_dir, count))
