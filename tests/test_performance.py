@@ -116,3 +116,25 @@ def test_parallel_build_is_byte_identical(tmp_path: Path) -> None:
     assert sorted(seq) == sorted(par)
     assert [name for name in seq if seq[name] != par[name]] == []
     assert len(seq) > 300 and "fr/stories/map/index.html" in seq and "sitemap.xml" in seq
+
+
+def test_preview_scope_keeps_recent_stories_and_one_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a large site the preview reads only the default language, the chosen one, every page that is
+    not a story, and the most recently edited stories (the one just saved among them)."""
+    import os
+
+    from msme import preview
+
+    docs = write_corpus(tmp_path / "docs", 40, ["en", "fr"])
+    edited = docs / "stories/fictional-0003/index.md"
+    os.utime(edited, (edited.stat().st_atime, edited.stat().st_mtime + 60))
+    monkeypatch.setenv("MSME_SERVE_SCOPE", "1")
+    monkeypatch.setenv("MSME_SERVE_STORIES", "5")
+    monkeypatch.setenv("MSME_SERVE_LANG", "fr")
+    scope = preview.from_environment(docs)
+    assert scope is not None and len(scope.stories) == 5 and "stories/fictional-0003" in scope.stories
+    assert scope.keeps("fr", "stories/fictional-0003/index.md", "en")
+    assert not scope.keeps("fr", "stories/fictional-0000/index.md", "en")  # the oldest, untouched
+    assert not scope.keeps("de", "guides/x.md", "en") and scope.keeps("en", "guides/x.md", "en")
+    monkeypatch.setenv("MSME_SERVE_STORIES", "100")
+    assert preview.from_environment(docs) is None  # a small site is previewed whole
