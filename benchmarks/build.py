@@ -129,7 +129,7 @@ def serve_loop(config: Path, story: Path) -> float:
     port = _free_port()
     env = {**ENV, "MSME_PREVIEW": "1", "MSME_SERVE_SCOPE": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}", "--no-livereload"],
+        [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}"],
         env=env,
         cwd=config.parent,
         stdout=subprocess.DEVNULL,
