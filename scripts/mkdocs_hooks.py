@@ -268,8 +268,8 @@ def _card_image(site: Site, entry: catalogue.Entry, page_url: str) -> dict | Non
     figs = media.figures(site, entry.rel, entry.story, page_url)
     if not figs:
         return None
-    small = figs[0]["srcset"].split(", ")[0].split(" ")[0]  # the 240-pixel thumbnail
-    width = int(figs[0]["srcset"].split(", ")[0].split(" ")[1].rstrip("w"))
+    width = min(figs[0]["variants"])  # the 240-pixel thumbnail
+    small = figs[0]["variants"][width]
     return {
         **figs[0],
         "src": small,
@@ -345,7 +345,6 @@ _BYTECODE = _MemoryBytecodeCache()
 def on_env(env, config: MkDocsConfig, files: Files):
     """Share compiled templates across language builds; keep the env for the generated pages."""
     env.bytecode_cache = _BYTECODE
-    env.globals["Markup"] = Markup
     _state["env"] = env
     return env
 
@@ -475,8 +474,8 @@ def _finish_site(config: MkDocsConfig) -> None:
         for e in cat.entries:
             figs = media.figures(site, e.rel, e.story, "")
             if figs:
-                sizes = dict(reversed(x.split(" ")) for x in figs[0]["srcset"].split(", "))  # "480w" -> url
-                first_images[e.rel] = urls.absolute(site.config.site_url, sizes.get("480w", figs[0]["src"]))
+                url = figs[0]["variants"].get(480, figs[0]["src"])
+                first_images[e.rel] = urls.absolute(site.config.site_url, url)
         if _state["generators"]:
             feeds.write(cat, lang_dir)
             opendata.write(cat, lang_dir, first_images)

@@ -17,14 +17,7 @@ from msme.validate import load_site
 
 LANGS = ["es", "fr", "it", "de"]
 GENERATED = re.compile(r"/(stories/(country|sector|type|year|page|map)|data)/")
-BUILT_LANGS = [
-    lang["locale"]
-    for lang in next(
-        p["i18n"]
-        for p in __import__("yaml").safe_load((ROOT / "mkdocs.yml").read_text())["plugins"]
-        if isinstance(p, dict) and "i18n" in p
-    )["languages"]
-]
+BUILT_LANGS = load_site_config().locales  # as mkdocs.yml lists them
 
 
 def _pages(site: Path, lang: str) -> list[Path]:

@@ -304,3 +304,14 @@ def test_story_page_weight_budget(tmp_path: Path, browser: object) -> None:
     sizes = [(f / "index.html" if f.is_dir() else f).stat().st_size for f in files]
     assert len(urls) <= 15, urls
     assert sum(sizes) <= 350 * 1000, "\n".join(f"{s:>8} {u}" for u, s in zip(urls, sizes, strict=True))
+
+
+def test_changed_photo_is_processed_again(tmp_path: Path) -> None:
+    """Photos are keyed by content (hashed once per size and mtime): a warm run skips them, a
+    replaced photo is processed again."""
+    src = phone_photo(tmp_path / "in/p.jpg", 800, 600, seed=1)
+    jobs = [images.PhotoJob(src, images.inspect(src).widths, "photos/p")]
+    assert images.run(jobs, tmp_path / "site", tmp_path / "cache", 1).processed == 1
+    assert images.run(jobs, tmp_path / "site", tmp_path / "cache", 1).processed == 0
+    phone_photo(src, 800, 600, seed=2)
+    assert images.run(jobs, tmp_path / "site", tmp_path / "cache", 1).processed == 1

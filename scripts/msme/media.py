@@ -116,6 +116,7 @@ def figures(site: Site, original_rel: str, page: Any, page_url: str) -> list[dic
         out.append(
             {
                 "src": urls[default_w],
+                "variants": urls,  # width -> URL, for list thumbnails and the data files
                 "srcset": ", ".join(f"{u} {w}w" for w, u in urls.items()),
                 "phone_srcset": ", ".join(f"{u} {w}w" for w, u in urls.items() if w <= PHONE_MAX_WIDTH),
                 "sizes": SIZES,
