@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from msme import (
     catalogue,
     charts,
+    editor,
     feeds,
     htmlfix,
     images,
@@ -53,9 +54,11 @@ from msme import (
 from msme.consent import redact
 from msme.content import split_lang
 from msme.model import Story
+from msme.paths import TOOLS
 from msme.siteconfig import load_site_config
 from msme.translations import format_status, status
 from msme.validate import Site, load_site, page_redactions
+from msme.vocab import load_vocab
 
 TEMPLATES = {"story": "story.html", "guide": "guide.html", "event": "event.html"}
 STORY_LIST = "stories/index.md"
@@ -491,11 +494,27 @@ def _finish_site(config: MkDocsConfig) -> None:
     else:
         sitemap.write(site_dir, _state["sitemap"], site.config)
 
+    if _owned(site.config.default.locale) and _state["generators"]:
+        _write_editor(config, site, site_dir)
+
     def built(rel: str) -> bool:  # drafts stay private: the public report names only built pages
         return media.is_built(site, rel)
 
     report = status(site, only=built)
     (site_dir / "translation-status.txt").write_text(format_status(report, site, only=built) + "\n", encoding="utf-8")
+
+
+def _write_editor(config: MkDocsConfig, site: Site, site_dir: Path) -> None:
+    """The web editor at /admin/, configured from the content model."""
+    settings = config.extra.get("editor", {})
+    people = [pid for pid, record in site.consent.items() if not record.withdrawn]
+    cfg = editor.config(
+        load_vocab(), people, site.config.locales, dict(settings.get("backend", {})), site.config.site_url
+    )
+    try:
+        editor.write(site_dir, TOOLS, cfg, site.config.locales)
+    except FileNotFoundError as exc:
+        raise PluginError(str(exc)) from None
 
 
 on_post_build = CombinedEvent(_render_generated_pages, _finish_site)

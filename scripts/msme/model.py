@@ -28,6 +28,11 @@ PartialDate = Annotated[
 ]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 
+# Where a field's allowed values come from, for tools built on the model (the web editor):
+# a vocabulary in data/vocabularies.yml, or the consent register's ids.
+CHOICES_COUNTRIES: dict[str, Any] = {"choices": "countries"}
+CONSENT: dict[str, Any] = {"choices": "consent"}
+
 
 class Strict(BaseModel):
     """Base: unknown keys are errors, so a typo in a field name never passes silently."""
@@ -53,9 +58,13 @@ class Organisation(Strict):
     """A sending or host company."""
 
     name: str | None = Field(None, description="Company name; null when the source does not give it.")
-    country: str | None = Field(None, description="ISO 3166-1 alpha-2 code; required once published.")
+    country: str | None = Field(
+        None, description="ISO 3166-1 alpha-2 code; required once published.", json_schema_extra=CHOICES_COUNTRIES
+    )
     city: str | None = Field(None, description="Town or city, where the source gives it.")
-    sector: str | None = Field(None, description="NACE Rev. 2 section letter A–U, where known.")
+    sector: str | None = Field(
+        None, description="NACE Rev. 2 section letter A–U, where known.", json_schema_extra={"choices": "sectors"}
+    )
     description: str | None = Field(None, description="What the company does, in one or two sentences.")
 
     @field_validator("country")
@@ -97,7 +106,7 @@ class Results(Strict):
 class PersonRef(Strict):
     """A person named on the page; `id` points to their record in data/consent.yml."""
 
-    id: Slug = Field(description="Key of the person's consent record in data/consent.yml.")
+    id: Slug = Field(description="Key of the person's consent record in data/consent.yml.", json_schema_extra=CONSENT)
     role: Text = Field(description="Neutral wording used if the person's consent is withdrawn.")
 
 
@@ -105,17 +114,19 @@ class Quote(Strict):
     """A verbatim quote, only from a source that prints it."""
 
     text: Text = Field(description="The words quoted, exactly as the source prints them.")
-    person: Slug = Field(description="Consent-record id of the person quoted.")
+    person: Slug = Field(description="Consent-record id of the person quoted.", json_schema_extra=CONSENT)
     source: int = Field(0, ge=0, description="Index in `sources` of the page that prints the quote.")
 
 
 class Image(Strict):
     """A picture shown on the page."""
 
-    src: Text = Field(description="File name, relative to the page's folder.")
+    src: Text = Field(description="File name, relative to the page's folder.", json_schema_extra={"widget": "image"})
     alt: Text = Field(description="What the picture shows, for people who cannot see it.")
     credit: Text = Field(description="Who took or owns the picture.")
-    people: list[Slug] = Field(default_factory=list, description="Consent ids of people pictured.")
+    people: list[Slug] = Field(
+        default_factory=list, description="Consent ids of people pictured.", json_schema_extra=CONSENT
+    )
 
 
 class KeyFigure(Strict):
@@ -159,7 +170,9 @@ class Story(Page):
     host: Organisation = Field(description="The company that received them.")
     duration_months: int | None = Field(None, ge=1, le=6, description="Length of the exchange, 1–6 months.")
     period: Period = Field(default_factory=Period, description="When the exchange ran, where known.")
-    collaboration_types: list[str] = Field(min_length=1, description="Keys from collaboration_types.")
+    collaboration_types: list[str] = Field(
+        min_length=1, description="Keys from collaboration_types.", json_schema_extra={"choices": "collaboration_types"}
+    )
     sought: Sought = Field(default_factory=Sought, description="What each side was seeking.")
     activities: list[Text] = Field(default_factory=list, description="Main activities, one per item.")
     results: Results = Field(default_factory=Results, description="Results for each side.")
@@ -200,7 +213,11 @@ class Guide(Page):
     """A how-to page for participants."""
 
     type: Literal["guide"]
-    audiences: list[str] = Field(min_length=1, description="Keys from audiences: who the guide is for.")
+    audiences: list[str] = Field(
+        min_length=1,
+        description="Keys from audiences: who the guide is for.",
+        json_schema_extra={"choices": "audiences"},
+    )
     reviewed: dt.date = Field(description="Date the guide was last checked against its sources.")
     steps: list[Step] = Field(default_factory=list, description="Ordered steps, where it is a procedure.")
     data_table: Literal["grants", "contact_points"] | None = Field(
@@ -218,7 +235,7 @@ class Place(Strict):
 
     venue: str | None = Field(None, description="Building or venue, where known.")
     city: Text = Field(description="City.")
-    country: str = Field(description="ISO 3166-1 alpha-2 code.")
+    country: str = Field(description="ISO 3166-1 alpha-2 code.", json_schema_extra=CHOICES_COUNTRIES)
 
     @field_validator("country")
     @classmethod
@@ -229,7 +246,7 @@ class Place(Strict):
 class Speaker(Strict):
     """A speaker, by consent id, with role and affiliation as the source gives them."""
 
-    person: Slug = Field(description="Consent-record id of the speaker.")
+    person: Slug = Field(description="Consent-record id of the speaker.", json_schema_extra=CONSENT)
     role: Text = Field(description="Role or job title.")
     affiliation: Text = Field(description="Organisation the speaker represented.")
 
@@ -238,7 +255,9 @@ class Session(Strict):
     """One part of the programme of an event."""
 
     title: Text = Field(description="Name of the session.")
-    speakers: list[Slug] = Field(default_factory=list, description="Consent ids of its speakers.")
+    speakers: list[Slug] = Field(
+        default_factory=list, description="Consent ids of its speakers.", json_schema_extra=CONSENT
+    )
 
 
 class Event(Page):

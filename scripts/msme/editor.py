@@ -1,0 +1,268 @@
+"""The web editor (Decap CMS): its configuration, generated from the content model, and its files.
+
+Collections and fields are derived from `msme.model`, so the form and the validator cannot
+disagree: required fields, lengths, patterns, number ranges and controlled values (countries,
+sectors, collaboration types, consent ids) come from the definitions the build validates with.
+Which fields a translator sees comes from `model.TRANSLATABLE`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+
+from msme import model
+from msme.scaffold import STORY_BODY
+from msme.vocab import Vocab
+
+ASSETS = Path(__file__).parent / "editor_assets"
+DIST = "decap-cms/dist"  # inside tools/node_modules
+
+
+@dataclass(frozen=True)
+class Collection:
+    """One content type as the editor shows it."""
+
+    ctype: str
+    folder: str  # under docs/
+    label: str
+    singular: str
+    path: str  # Decap's path template inside the folder
+    body: str  # the body a new entry starts with
+
+
+COLLECTIONS = (
+    Collection("story", "stories", "Stories", "Story", "{{slug}}/index", STORY_BODY.strip() + "\n"),
+    Collection("guide", "guides", "Guides", "Guide", "{{slug}}", "Write the guide here, from the sources listed.\n"),
+    Collection(
+        "event", "events", "Event recaps", "Event recap", "{{slug}}", "Write the recap here, from the sources listed.\n"
+    ),
+)
+# Set by the build or by hand in the repository only; not for the form.
+HIDDEN = {"type", "template", "hide", "translation_of"}
+LONG_TEXT = {"summary", "text", "description"}
+FIRST = ("title", "summary", "status", "published")
+LAST = {"sources", "gaps"}
+
+
+def _label(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def _unwrap(annotation: Any) -> tuple[Any, list[Any], bool]:
+    """(bare type, its Annotated metadata, whether None is allowed)."""
+    optional = False
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        optional = len(args) < len(typing.get_args(annotation))
+        annotation = args[0]
+    metadata: list[Any] = []
+    if typing.get_origin(annotation) is typing.Annotated:
+        annotation, *extra = typing.get_args(annotation)
+        for item in extra:
+            metadata += item.metadata if isinstance(item, FieldInfo) else [item]
+    return annotation, metadata, optional
+
+
+def _constraint(metadata: list[Any], name: str) -> Any:
+    for item in metadata:
+        value = getattr(item, name, None)
+        if value is not None:
+            return value
+    return None
+
+
+class _Builder:
+    """Turns pydantic fields into Decap field definitions."""
+
+    def __init__(self, vocab: Vocab, consent_ids: list[str]) -> None:
+        self.choices: dict[str, list[dict[str, str]]] = {
+            "countries": [{"label": f"{code} – {name}", "value": code} for code, name in _country_names(vocab)],
+            "sectors": [{"label": f"{k} – {v}", "value": k} for k, v in vocab.sectors.items()],
+            "collaboration_types": [{"label": v, "value": k} for k, v in vocab.collaboration_types.items()],
+            "audiences": [{"label": v, "value": k} for k, v in vocab.audiences.items()],
+            "consent": [{"label": i, "value": i} for i in consent_ids],
+        }
+
+    def fields(self, cls: type[BaseModel], prefix: str = "") -> list[dict[str, Any]]:
+        names = [n for n in cls.model_fields if n not in HIDDEN]
+        if not prefix:  # a page: what identifies it first, where its facts come from last
+            names.sort(key=lambda n: (n not in FIRST, n in LAST, FIRST.index(n) if n in FIRST else 0))
+        return [self.field(n, cls.model_fields[n], f"{prefix}.{n}" if prefix else n) for n in names]
+
+    def field(self, name: str, info: FieldInfo, path: str) -> dict[str, Any]:
+        bare, metadata, optional = _unwrap(info.annotation)
+        metadata = [*info.metadata, *metadata]
+        out: dict[str, Any] = {"name": name, "label": _label(name)}
+        if info.description:
+            out["hint"] = info.description
+        out["required"] = info.is_required() and not optional
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        out |= self.widget(name, bare, metadata, path, extra.get("choices"))
+        if "widget" in extra:  # e.g. a file name the editor should offer to upload
+            out["widget"] = extra["widget"]
+        # (No defaults inside list items: Decap would add an item to every new page's list.)
+        if name == "status":
+            out["default"] = "draft"  # whatever the model's default, nothing goes live by accident
+        elif (
+            "[]" not in path
+            and info.default not in (None, PydanticUndefined)
+            and not isinstance(info.default, (list, dict, BaseModel))
+        ):
+            out["default"] = info.default
+        if _translatable(path, out):
+            out["i18n"] = True
+        return out
+
+    def widget(self, name: str, bare: Any, metadata: list[Any], path: str, choices: str | None) -> dict[str, Any]:
+        origin = typing.get_origin(bare)
+        if choices:
+            multiple = origin is list
+            return {"widget": "select", "options": self.choices[str(choices)], "multiple": multiple}
+        if origin is Literal:
+            return {"widget": "select", "options": [str(v) for v in typing.get_args(bare)]}
+        if origin is list:
+            item, item_meta, _ = _unwrap(typing.get_args(bare)[0])
+            if isinstance(item, type) and issubclass(item, BaseModel):
+                return {"widget": "list", "fields": self.fields(item, f"{path}[]"), "collapsed": True}
+            sub = {"name": "item", "label": _label(name)} | self.widget("item", item, item_meta, f"{path}[]", None)
+            return {"widget": "list", "field": sub}
+        if isinstance(bare, type) and issubclass(bare, BaseModel):
+            return {"widget": "object", "fields": self.fields(bare, path), "collapsed": False}
+        if bare is dt.date:
+            return {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD", "time_format": False}
+        if bare in (int, float):
+            out: dict[str, Any] = {"widget": "number", "value_type": "int" if bare is int else "float"}
+            for key, attr in (("min", "ge"), ("max", "le")):
+                if (value := _constraint(metadata, attr)) is not None:
+                    out[key] = value
+            return out
+        out = {"widget": "text" if name in LONG_TEXT else "string"}
+        if "Url" in getattr(bare, "__name__", ""):
+            out["pattern"] = [r"^https?://\S+$", "A full address starting with https://"]
+        elif pattern := _constraint(metadata, "pattern"):
+            out["pattern"] = [pattern, f"Must match {pattern}"]
+        return out
+
+
+def _country_names(vocab: Vocab) -> list[tuple[str, str]]:
+    from babel import Locale  # a dependency of the build already (l10n)
+
+    names = Locale("en").territories
+    return [(code, names.get(code, code)) for code in vocab.countries]
+
+
+def _translatable(path: str, field: dict[str, Any]) -> bool:
+    """A leaf a translation may set, or a container with such a leaf inside."""
+    if field.get("widget") in ("object", "list") and "fields" in field:
+        return any(f.get("i18n") for f in field["fields"])
+    return model.is_translatable(path)
+
+
+def config(
+    vocab: Vocab,
+    consent_ids: list[str],
+    locales: list[str],
+    backend: dict[str, Any],
+    site_url: str,
+) -> dict[str, Any]:
+    """The Decap CMS configuration (config.yml) for the site's content types."""
+    builder = _Builder(vocab, consent_ids)
+    collections = []
+    for c in COLLECTIONS:
+        fields = builder.fields(model.MODELS[c.ctype])
+        fields.append(
+            {"name": "body", "label": "Text", "widget": "markdown", "default": c.body, "i18n": True, "required": True}
+        )
+        collections.append(
+            {
+                "name": c.folder,
+                "label": c.label,
+                "label_singular": c.singular,
+                "folder": f"docs/{c.folder}",
+                "path": c.path,
+                "slug": "{{slug}}",
+                "extension": "md",
+                "format": "frontmatter",
+                "create": True,
+                "i18n": True,
+                "media_folder": "",
+                "public_folder": "",
+                "summary": "{{title}}",
+                "fields": fields,
+            }
+        )
+    return {
+        "backend": backend,
+        "local_backend": True,
+        "publish_mode": "simple",
+        "site_url": site_url,
+        "media_folder": "docs/assets/uploads",
+        "public_folder": "/assets/uploads",
+        "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
+        "i18n": {"structure": "multiple_files", "locales": locales, "default_locale": locales[0]},
+        "collections": collections,
+    }
+
+
+def page_depths() -> dict[str, int]:
+    """How deep each collection's files sit under its folder (stories: one folder per story)."""
+    return {f"docs/{c.folder}": c.path.count("/") + 1 for c in COLLECTIONS}
+
+
+def write(site_dir: Path, node_modules: Path, cfg: dict[str, Any], locales: list[str]) -> Path:
+    """Write the editor into site_dir/admin/: page, configuration, Decap's code and the path adapter."""
+    dist = node_modules / DIST
+    main = dist / "decap-cms.js"
+    if not main.is_file():
+        raise FileNotFoundError(
+            f"the web editor's code is missing ({main}); install it with `./dev build` or "
+            "`npm ci --prefix tools --ignore-scripts`"
+        )
+    out = site_dir / "admin"
+    out.mkdir(parents=True, exist_ok=True)
+    for src in dist.iterdir():  # the bundle and the chunks and wasm files it loads on demand
+        if src.name.endswith((".decap-cms.js", ".wasm")) or src == main:
+            _link_or_copy(src, out / src.name)
+    settings = {
+        "defaultLocale": locales[0],
+        "locales": locales,
+        "depths": page_depths(),
+        "templates": [c.body.strip() for c in COLLECTIONS],
+    }
+    page = (ASSETS / "index.html").read_text(encoding="utf-8")
+    # JSON in a <script>: "<" escaped so no value can close the element.
+    page = page.replace("{{settings}}", json.dumps(settings).replace("<", "\\u003c"))
+    (out / "index.html").write_text(page, encoding="utf-8")
+    shutil.copyfile(ASSETS / "adapter.js", out / "adapter.js")
+    text = yaml.dump(cfg, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=120)
+    (out / "config.yml").write_text("# Generated from the content model (scripts/msme/editor.py).\n" + text, "utf-8")
+    return out
+
+
+class _PlainDumper(yaml.SafeDumper):
+    """Writes repeated option lists out in full: the file is read by people too."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    """Hard-link the large bundle when possible: it never changes between builds."""
+    dst.unlink(missing_ok=True)
+    try:
+        dst.hardlink_to(src)
+    except OSError:
+        shutil.copyfile(src, dst)

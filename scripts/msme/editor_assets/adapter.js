@@ -1,0 +1,167 @@
+// Adapts Decap CMS to the site's suffix layout, for every backend (local and Git hosts).
+//
+// Decap writes one file per language as `index.<locale>.md`, the default language included;
+// the site keeps originals as `index.md` (mkdocs-static-i18n's suffix layout). This adapter
+// renames paths between the two at the backend boundary, so Decap sees `index.en.md` and the
+// repository holds `index.md`. It also keeps two promises Decap does not make by itself:
+//   - it never writes an empty translation file (a language opened but left blank);
+//   - a translation written or edited here records which version of the original it
+//     follows (`translation_of`, the same hash the translation status compares).
+(function () {
+  "use strict";
+  const settings = JSON.parse(document.getElementById("msme-editor-settings").textContent);
+  const DEFAULT = settings.defaultLocale;
+  const LOCALE = /^[a-z]{2}([_-][A-Za-z]{2,4})?$/;
+
+  function split(path) {
+    const m = /^(.*?)(?:\.([^./]+))?\.md$/.exec(path);
+    return m ? { base: m[1], locale: m[2] } : null;
+  }
+
+  // Decap's name for a file -> the repository's.
+  function toRepo(path) {
+    const s = split(path);
+    return s && s.locale === DEFAULT ? s.base + ".md" : path;
+  }
+
+  // The repository's name -> Decap's: an original gains the default locale's suffix.
+  function toEditor(path) {
+    const s = split(path);
+    if (!s) return path;
+    if (s.locale && LOCALE.test(s.locale)) return path;
+    return (s.locale ? s.base + "." + s.locale : s.base) + "." + DEFAULT + ".md";
+  }
+
+  // Stories live one per folder: the folder's own index.md is the list page, not a story.
+  function atDepth(folder, path) {
+    const depth = settings.depths[folder.replace(/\/$/, "")];
+    if (!depth) return true;
+    return path.slice(folder.length).replace(/^\//, "").split("/").length === depth;
+  }
+
+  function renamed(entry) {
+    return entry && entry.file ? Object.assign({}, entry, { file: Object.assign({}, entry.file, { path: toEditor(entry.file.path) }) }) : entry;
+  }
+
+  function parts(raw) {
+    const m = /^---\r?\n([\s\S]*?)\r?\n?---\r?\n?([\s\S]*)$/.exec(raw);
+    return m ? { front: m[1], body: m[2] } : { front: "", body: raw };
+  }
+
+  // Decap gives every language the fields' empty values ([] for a multiple select, and so on);
+  // in a translation they would be fields it may not set, so they go.
+  function withoutEmpties(raw) {
+    const p = parts(raw);
+    const front = p.front.split(/\r?\n/).filter(function (line) {
+      return !/^[^\s:#][^:]*:\s*(""|''|\[\]|\{\}|null|~)\s*$/.test(line);
+    }).join("\n").trim();
+    return (front ? "---\n" + front + "\n---\n" : "") + p.body;
+  }
+
+  // A translation nobody wrote: no value in its front matter, and a body that is empty, a copy
+  // of the original's, or the template every language of a new page starts from.
+  function isUntranslated(raw, originalRaw) {
+    const p = parts(raw);
+    const filled = p.front.split(/\r?\n/).filter(function (line) {
+      return !/^\s*(-\s*)?([\w-]+:)?\s*(""|''|\[\]|\{\}|null|~)?\s*$/.test(line);
+    });
+    const body = p.body.trim();
+    return filled.length === 0 && (body === "" || body === parts(originalRaw).body.trim() || settings.templates.indexOf(body) >= 0);
+  }
+
+  async function digest(text) {
+    const bytes = new TextEncoder().encode(text);
+    const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+    return Array.from(hash, function (b) { return b.toString(16).padStart(2, "0"); }).join("").slice(0, 12);
+  }
+
+  // What a person wrote, without the layout Decap may change when it rewrites a file.
+  function words(raw) {
+    return raw.replace(/^translation_of:.*$/m, "").replace(/[^\p{L}\p{N}]+/gu, "");
+  }
+
+  // A translation written or edited next to its original is recorded as following the
+  // original's version being saved; one left alone keeps the version it was made from.
+  function stamp(raw, hash) {
+    raw = raw.replace(/^translation_of:.*\r?\n/m, "");
+    return /^---\r?\n/.test(raw)
+      ? raw.replace(/^---\r?\n/, "---\ntranslation_of: " + hash + "\n")
+      : "---\ntranslation_of: " + hash + "\n---\n" + raw;
+  }
+
+  function wrap(inner) {
+    const loaded = new Map(); // repository path -> text as read from the backend
+    function remember(entries) {
+      entries.forEach(function (e) { if (e && e.file && e.data != null) loaded.set(e.file.path, e.data); });
+      return entries;
+    }
+    const overrides = {
+      entriesByFolder: async function (folder, extension, depth) {
+        const entries = await inner.entriesByFolder(folder, extension, depth);
+        return remember(entries.filter(function (e) { return atDepth(folder, e.file.path); })).map(renamed);
+      },
+      allEntriesByFolder: inner.allEntriesByFolder && async function (folder, extension, depth, pathRegex) {
+        const entries = await inner.allEntriesByFolder(folder, extension, depth, pathRegex);
+        return remember(entries.filter(function (e) { return atDepth(folder, e.file.path); })).map(renamed);
+      },
+      entriesByFiles: async function (files) {
+        const entries = await inner.entriesByFiles(files.map(function (f) { return Object.assign({}, f, { path: toRepo(f.path) }); }));
+        return remember(entries).map(renamed);
+      },
+      getEntry: async function (path) {
+        const entry = await inner.getEntry(toRepo(path));
+        remember([entry]);
+        return renamed(entry);
+      },
+      persistEntry: async function (entry, options) {
+        const files = (entry.dataFiles || [entry]).map(function (f) {
+          return Object.assign({}, f, { path: toRepo(f.path), newPath: f.newPath && toRepo(f.newPath) });
+        });
+        const original = files.find(function (f) { const s = split(f.path); return !(s && s.locale && LOCALE.test(s.locale)); });
+        const hash = original ? await digest(original.raw) : null;
+        const kept = [];
+        for (const f of files) {
+          if (f === original) { kept.push(f); continue; }
+          const raw = withoutEmpties(f.raw);
+          if (isUntranslated(raw, original ? original.raw : "")) continue;
+          const before = loaded.get(f.path);
+          const edited = before === undefined || words(before) !== words(raw);
+          kept.push(Object.assign({}, f, { raw: edited && hash ? stamp(raw, hash) : raw }));
+        }
+        kept.forEach(function (f) { loaded.set(f.newPath || f.path, f.raw); });
+        const out = entry.dataFiles ? Object.assign({}, entry, { dataFiles: kept }) : Object.assign({}, entry, kept[0]);
+        return inner.persistEntry(out, options);
+      },
+      deleteFiles: function (paths, message) { return inner.deleteFiles(paths.map(toRepo), message); },
+      deleteFile: inner.deleteFile && function (path, message) { return inner.deleteFile(toRepo(path), message); },
+    };
+    return new Proxy(inner, {
+      get: function (target, key) {
+        if (Object.prototype.hasOwnProperty.call(overrides, key) && overrides[key]) return overrides[key];
+        const value = target[key];
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  }
+
+  ["proxy", "test-repo", "github", "gitlab", "gitea", "forgejo", "bitbucket", "azure", "git-gateway", "aws-cognito-github-proxy"].forEach(function (name) {
+    const registered = window.CMS.getBackend(name);
+    if (!registered) return;
+    const init = registered.init;
+    registered.init = function () { return wrap(init.apply(null, arguments)); };
+  });
+  // "Publish" in Decap means "write to the repository"; on this site a page goes live only
+  // when its status says published, so the buttons say what they do.
+  const phrases = window.CMS.getLocale("en");
+  if (phrases && phrases.editor && phrases.editor.editorToolbar) {
+    Object.assign(phrases.editor.editorToolbar, {
+      publish: "Save",
+      publishing: "Saving…",
+      published: "Saved",
+      publishNow: "Save now",
+      publishAndCreateNew: "Save and create new",
+      publishAndDuplicate: "Save and duplicate",
+    });
+  }
+  window.CMS.init();
+})();

@@ -1,0 +1,264 @@
+"""The web editor (Decap CMS at /admin/): generated from the content model, and tried for real.
+
+The browser test drives Decap in Chromium against Decap's own local backend (decap-server,
+which writes into a copy of the repository) and checks the files it wrote with the validator.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from PIL import Image
+
+from conftest import ROOT, Build, serve
+from msme import editor, model
+from msme.content import file_digest
+from msme.siteconfig import load_site_config
+from msme.translations import status
+from msme.validate import load_site
+from msme.vocab import load_vocab
+
+SERVER = ROOT / "tools/node_modules/decap-server/dist/index.js"
+LOCALES = ["en", "es", "fr", "it", "de"]
+
+
+def _config(people: list[str] | None = None) -> dict:
+    return editor.config(load_vocab(), people or ["ana-lopez"], LOCALES, {"name": "github"}, "https://x.example/")
+
+
+def _fields(cfg: dict, collection: str) -> dict[str, dict]:
+    """Every field of a collection by dotted path (list items as [])."""
+    out: dict[str, dict] = {}
+
+    def walk(fields: list[dict], prefix: str) -> None:
+        for f in fields:
+            path = f"{prefix}.{f['name']}" if prefix else f["name"]
+            out[path] = f
+            if "fields" in f:
+                walk(f["fields"], path + ("[]" if f["widget"] == "list" else ""))
+
+    walk(next(c for c in cfg["collections"] if c["name"] == collection)["fields"], "")
+    return out
+
+
+def test_editor_fields_follow_the_content_model() -> None:
+    fields = _fields(_config(), "stories")
+    story = model.Story.model_fields
+    # every field of the model is in the form, except the ones the build sets
+    assert {n for n in story if n not in editor.HIDDEN} <= set(fields)
+    assert not editor.HIDDEN & set(fields)
+    # required where the model requires it
+    assert fields["title"]["required"] and fields["collaboration_types"]["required"]
+    assert not fields["duration_months"]["required"]
+    assert (fields["duration_months"]["min"], fields["duration_months"]["max"]) == (1, 6)
+    # controlled values come from the vocabularies the validator checks against
+    countries = [o["value"] for o in fields["sending.country"]["options"]]
+    assert countries == list(load_vocab().countries)
+    assert fields["collaboration_types"]["multiple"] is True
+    assert fields["images[].src"]["widget"] == "image"
+    pattern = fields["period.start"]["pattern"][0]  # the model's YYYY-MM[-DD]
+    assert re.fullmatch(pattern, "2023-05") and not re.fullmatch(pattern, "May 2023")
+    # a translator sees exactly the fields a translation may set
+    for path, field in fields.items():
+        if "fields" not in field and path != "body":
+            assert bool(field.get("i18n")) == model.is_translatable(path), path
+    assert fields["sending"]["i18n"] and not fields.get("period", {}).get("i18n")
+
+
+def test_editor_offers_only_people_with_consent() -> None:
+    fields = _fields(_config(["ana-lopez", "ben-marx"]), "stories")
+    for path in ("people[].id", "quotes[].person", "images[].people"):
+        assert [o["value"] for o in fields[path]["options"]] == ["ana-lopez", "ben-marx"], path
+
+
+def test_the_built_site_serves_the_editor(real_site: Build) -> None:
+    admin = real_site.site / "admin"
+    cfg = yaml.safe_load((admin / "config.yml").read_text(encoding="utf-8"))
+    site = load_site()
+    consented = sorted(p for p, r in site.consent.items() if not r.withdrawn)
+    assert sorted(o["value"] for o in _fields(cfg, "stories")["people[].id"]["options"]) == consented
+    assert cfg["i18n"] == {"structure": "multiple_files", "locales": LOCALES, "default_locale": "en"}
+    page = (admin / "index.html").read_text(encoding="utf-8")
+    assert 'content="noindex, nofollow"' in page
+    assert "http" not in page  # Decap's code is served from the site itself, no CDN
+    assert (admin / "decap-cms.js").stat().st_size > 1_000_000
+    assert "/admin/" not in (real_site.site / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def repo(tmp_path: Path, real_site: Build) -> Iterator[tuple[Path, str]]:
+    """A copy of the repository's content with decap-server writing into it, and the editor
+    (from the real build) served next to it; yields (copy, editor URL)."""
+    if not SERVER.is_file():
+        pytest.fail(f"{SERVER} missing: run `npm ci --prefix tools` (./dev test does it)", pytrace=False)
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copytree(real_site.site / "admin", tmp_path / "site" / "admin")
+    port = _free_port()
+    cfg_path = tmp_path / "site/admin/config.yml"
+    cfg = yaml.safe_load(cfg_path.read_text(encoding="utf-8"))
+    cfg["local_backend"] = {"url": f"http://localhost:{port}/api/v1"}
+    cfg_path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    env = {**os.environ, "MODE": "fs", "GIT_REPO_DIRECTORY": str(tmp_path), "PORT": str(port), "BIND_HOST": "127.0.0.1"}
+    log = tmp_path / "decap-server.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(["node", str(SERVER)], env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        else:
+            pytest.fail(f"decap-server did not start:\n{log.read_text()}", pytrace=False)
+        with serve(tmp_path / "site") as base:
+            yield tmp_path, base.replace("127.0.0.1", "localhost") + "admin/"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _field(page: object, name: str, index: int = 0) -> str:
+    """The id of the index-th input of a field named `name` (Decap numbers ids as it renders)."""
+    ids = page.evaluate("(n) => Array.from(document.querySelectorAll(`[id^='${n}-field-']`)).map(e => e.id)", name)
+    return "#" + ids[index]
+
+
+def _in_pane(page: object, locale: str, name: str) -> str:
+    """The id of field `name` in the side-by-side pane of one language."""
+    script = """([locale, name]) => {
+        const marker = Array.from(document.querySelectorAll('*'))
+            .find(e => e.children.length === 0 && e.textContent.trim() === `Writing in ${locale}`);
+        let pane = marker;
+        while (pane && !pane.querySelector(`[id^='${name}-field-']`)) pane = pane.parentElement;
+        return pane.querySelector(`[id^='${name}-field-']`).id;
+    }"""
+    return "#" + page.evaluate(script, [locale, name])
+
+
+def _choose(page: object, name: str, text: str, index: int = 0) -> None:
+    page.click(_field(page, name, index))
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+
+
+def _open(browser: object, url: str) -> object:
+    """A logged-in editor page (the local backend's login is one button)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(url)
+    page.get_by_role("button", name="Login").click()
+    page.get_by_text("Restoring pianos from Spain to Belgium").wait_for()  # existing stories are listed
+    return page
+
+
+def _save(page: object) -> None:
+    page.get_by_role("button", name="Save").first.click()  # Decap's "Publish"
+    page.get_by_text("Save now").click()
+    page.get_by_text("Entry saved").wait_for(timeout=15_000)
+
+
+def _write_new_story(page: object, url: str, photo: Path) -> None:
+    """Fill in a story as a communications officer would: facts, a source, a photo, two languages."""
+    page.goto(url + "#/collections/stories/new")
+    page.wait_for_selector("[id^=title-field-]")
+    page.fill(_field(page, "title"), "Web editor test: a bakery learns to export")
+    page.fill(_field(page, "summary"), "A baker from Spain spent three months with a Belgian bakery.")
+    _choose(page, "status", "review")
+    page.fill(_field(page, "published"), "2026-11-30")
+    _choose(page, "country", "Spain", 0)
+    _choose(page, "country", "Belgium", 1)
+    page.fill(_field(page, "duration_months"), "3")
+    _choose(page, "collaboration_types", "Know")
+    page.get_by_role("button", name="Add sources").first.click()
+    page.fill(_field(page, "url"), "https://mobilise-sme.eu/")
+    page.fill(_field(page, "title", 1), "MobiliseSME")  # [1]: the source's title
+    page.get_by_role("button", name="Add images").first.click()
+    page.get_by_role("button", name="Choose an image").first.click()
+    page.set_input_files("input[type=file]", str(photo))
+    page.get_by_role("button", name="Choose selected").click()
+    page.fill(_field(page, "alt"), "Bread on a workbench")
+    page.fill(_field(page, "credit"), "MobiliseSME")
+    page.fill(_in_pane(page, "ES", "title"), "Prueba del editor web")
+    bodies = page.locator("[contenteditable=true]")  # English, then Spanish
+    for index, text in enumerate(("A baker spent three months in Belgium.", "Un panadero pasó tres meses en Bélgica.")):
+        bodies.nth(index).click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type(text)
+
+
+def test_a_story_written_in_the_web_editor_passes_validation(
+    browser: object, repo: tuple[Path, str], tmp_path: Path
+) -> None:
+    root, url = repo
+    photo = tmp_path / "workshop.jpg"
+    Image.new("RGB", (1600, 1200), (180, 90, 40)).save(photo, quality=85)
+    page = _open(browser, url)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        _write_new_story(page, url, photo)
+        _save(page)
+    finally:
+        page.screenshot(path=str(tmp_path / "editor.png"), full_page=True)
+        page.close()
+    assert not errors, errors
+    folder = root / "docs/stories/web-editor-test-a-bakery-learns-to-export"
+    written = sorted(p.name for p in folder.iterdir())
+    # the original, the Spanish translation typed in, the photo; no empty fr/it/de files
+    assert written == ["index.es.md", "index.md", "workshop.jpg"], written
+    original = (folder / "index.md").read_text(encoding="utf-8")
+    translation = (folder / "index.es.md").read_text(encoding="utf-8")
+    assert f"translation_of: {file_digest((folder / 'index.md').read_bytes())}" in translation
+    site = load_site(root / "docs", root / "data/consent.yml", load_site_config(ROOT / "mkdocs.yml"))
+    rel = "stories/web-editor-test-a-bakery-learns-to-export/index.md"
+    problems = [str(p) for p in site.problems if "web-editor-test" in p.path]
+    assert problems == [], original + translation + "\n".join(problems)
+    story = site.page("en", rel)
+    assert story is not None and story.status == "review"
+    assert (story.sending.country, story.host.country, story.duration_months) == ("ES", "BE", 3)
+    assert story.images[0].src == "workshop.jpg"
+    assert site.page("es", rel).title == "Prueba del editor web"
+
+
+def test_editing_a_story_keeps_translations_honest(browser: object, repo: tuple[Path, str]) -> None:
+    """Changing the original outdates its translations, except the one edited next to it."""
+    root, url = repo
+    page = _open(browser, url)
+    try:
+        page.get_by_text("Restoring pianos from Spain to Belgium").click()
+        page.wait_for_selector("[id^=summary-field-]")
+        for locale, extra in (("EN", " Revised."), ("ES", " Revisado.")):
+            field = _in_pane(page, locale, "summary")
+            page.fill(field, page.input_value(field) + extra)
+        _save(page)
+    finally:
+        page.close()
+    folder = root / "docs/stories/silentium-piano-queens-pianos"
+    site = load_site(root / "docs", root / "data/consent.yml", load_site_config(ROOT / "mkdocs.yml"))
+    assert [str(p) for p in site.problems] == []
+    rel = "stories/silentium-piano-queens-pianos/index.md"
+    assert site.page("en", rel).summary.endswith("Revised.")
+    assert site.page("es", rel).summary.endswith("Revisado.")
+    outdated = {st.lang: [path for path, _, _ in st.outdated] for st in status(site)}
+    assert outdated["es"] == []
+    for lang in ("fr", "it", "de"):
+        assert outdated[lang] == [f"stories/silentium-piano-queens-pianos/index.{lang}.md"], lang
+    assert sorted(p.name for p in folder.glob("index*.md")) == sorted(
+        f"index{s}.md" for s in ("", ".de", ".es", ".fr", ".it")
+    )
