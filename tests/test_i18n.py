@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, Build, build, make_project
-from msme import translations
+from msme import linkcheck, translations
 from msme.siteconfig import load_site_config
 from msme.validate import load_site
 
@@ -28,6 +28,7 @@ def _pages(site: Path, lang: str) -> list[Path]:
         for p in root.rglob("index.html")
         if not any(p.is_relative_to(o) for o in others)
         and (lang != "en" or not any(p.is_relative_to(site / x) for x in LANGS))
+        and p in linkcheck.reader_pages(site, "index.html")
     ]
 
 
@@ -158,7 +159,7 @@ def test_missing_translation_is_claimed_nowhere(missing_fr: Build) -> None:
 
 def test_hreflang_and_canonical_are_absolute(real_site: Build) -> None:
     """Every page's canonical and hreflang links are absolute URLs under site_url."""
-    for page in real_site.site.rglob("index.html"):
+    for page in linkcheck.reader_pages(real_site.site, "index.html"):
         head = page.read_text(encoding="utf-8").split("</head>")[0]
         links = re.findall(r'<link rel="(?:canonical|alternate)"(?: hreflang="[^"]+")? href="([^"]+)"', head)
         assert links, page

@@ -12,7 +12,7 @@ from benchmarks.corpus import GPS_IFD, phone_photo, story_markdown
 from PIL import Image
 
 from conftest import FIXTURES, Build, build, make_project
-from msme import cards, images
+from msme import cards, images, linkcheck
 from msme.validate import load_site
 
 EMPTY_CONSENT = FIXTURES / "consent-empty.yml"
@@ -114,7 +114,7 @@ def test_warm_rebuild_processes_nothing_and_a_title_change_one_card(tmp_path: Pa
 
 def test_cards_for_every_page_and_language(photo_site: Build) -> None:
     """Every page's og:image is an existing 1200×630 PNG; stories' cards differ per language."""
-    for page in photo_site.site.rglob("index.html"):
+    for page in linkcheck.reader_pages(photo_site.site, "index.html"):
         html = page.read_text(encoding="utf-8")
         url = re.search(r'<meta property="og:image" content="([^"]+)"', html)[1]
         rel = url.split("example.org/", 1)[1]

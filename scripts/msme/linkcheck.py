@@ -78,9 +78,18 @@ def parse(path: Path) -> ParsedPage:
     return parser.page
 
 
+# Folders of tools served with the site, not pages for readers: no meta tags, cards or hreflang.
+TOOL_FOLDERS = ("admin",)
+
+
+def reader_pages(site_dir: Path, pattern: str = "*.html") -> list[Path]:
+    """The site's HTML files meant for readers (the web editor's page left out)."""
+    return [p for p in sorted(site_dir.rglob(pattern)) if p.relative_to(site_dir).parts[0] not in TOOL_FOLDERS]
+
+
 def html_pages(site_dir: Path) -> dict[str, ParsedPage]:
-    """Every HTML file of the site by its path relative to the site root."""
-    return {p.relative_to(site_dir).as_posix(): parse(p) for p in sorted(site_dir.rglob("*.html"))}
+    """Every reader page of the site by its path relative to the site root."""
+    return {p.relative_to(site_dir).as_posix(): parse(p) for p in reader_pages(site_dir)}
 
 
 def _target_file(site_dir: Path, path: str) -> str | None:
