@@ -14,6 +14,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -158,9 +159,13 @@ def _choose(page: object, name: str, text: str, index: int = 0) -> None:
     page.keyboard.press("Enter")
 
 
-def _open(browser: object, url: str) -> object:
-    """A logged-in editor page (the local backend's login is one button)."""
+def _open(browser: object, url: str, hosts: set[str] | None = None) -> object:
+    """A logged-in editor page (the local backend's login is one button); `hosts` collects
+    the host of every request it makes."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    if hosts is not None:
+        page.on("request", lambda r: hosts.add(urlsplit(r.url).hostname or r.url.split(":")[0]))
+        page.on("response", lambda r: hosts.add(f"failed: {r.url}") if r.status >= 400 else None)
     page.goto(url)
     page.get_by_role("button", name="Login").click()
     page.get_by_text("Restoring pianos from Spain to Belgium").wait_for()  # existing stories are listed
@@ -208,7 +213,8 @@ def test_a_story_written_in_the_web_editor_passes_validation(
     root, url = repo
     photo = tmp_path / "workshop.jpg"
     Image.new("RGB", (1600, 1200), (180, 90, 40)).save(photo, quality=85)
-    page = _open(browser, url)
+    hosts: set[str] = set()
+    page = _open(browser, url, hosts)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
@@ -218,6 +224,8 @@ def test_a_story_written_in_the_web_editor_passes_validation(
         page.screenshot(path=str(tmp_path / "editor.png"), full_page=True)
         page.close()
     assert not errors, errors
+    # Decap's code, its configuration and its backend: all local, all found
+    assert "localhost" in hosts and hosts <= {"localhost", "data", "blob"}, hosts
     folder = root / "docs/stories/web-editor-test-a-bakery-learns-to-export"
     written = sorted(p.name for p in folder.iterdir())
     # the original, the Spanish translation typed in, the photo; no empty fr/it/de files
