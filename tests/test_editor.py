@@ -110,6 +110,8 @@ def repo(tmp_path: Path, real_site: Build) -> Iterator[tuple[Path, str]]:
     shutil.copytree(ROOT / "docs", tmp_path / "docs")
     shutil.copytree(ROOT / "data", tmp_path / "data")
     shutil.copytree(real_site.site / "admin", tmp_path / "site" / "admin")
+    (tmp_path / "site/assets").mkdir()
+    shutil.copy(real_site.site / "assets/logo.svg", tmp_path / "site/assets")  # the editor's icon
     port = _free_port()
     cfg_path = tmp_path / "site/admin/config.yml"
     cfg = yaml.safe_load(cfg_path.read_text(encoding="utf-8"))
@@ -154,9 +156,10 @@ def _in_pane(page: object, locale: str, name: str) -> str:
 
 
 def _choose(page: object, name: str, text: str, index: int = 0) -> None:
+    """Pick the option containing `text` in a select field (clicked, not guessed with Enter)."""
     page.click(_field(page, name, index))
     page.keyboard.type(text)
-    page.keyboard.press("Enter")
+    page.locator("[id^='react-select'][id*='-option-']", has_text=text).first.click()
 
 
 def _open(browser: object, url: str, hosts: set[str] | None = None) -> object:
