@@ -23,7 +23,7 @@ ANSWERS = [
     "xx",
     "es",  # a wrong country code is refused and asked again
     "Imaginary Mill",
-    "be",
+    "Belgium",  # a country's English name is taken for its code
     "9",
     "3",  # so is a duration over six months
     "trainin",
@@ -43,6 +43,7 @@ def test_new_story_asks_checks_and_creates_a_valid_draft(tmp_path: Path) -> None
     assert "unknown country code 'XX'" in result.output
     assert "9 months is outside the programme's 1 to 6 months" in result.output
     assert "did you mean training?" in result.output
+    assert "Value error" not in result.output  # the refusal is shown as written, with its fix
     path = tmp_path / "stories/fictional-exchange-of-bakers/index.md"
     meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
     assert meta["sending"] == {"name": "Example Bakery", "country": "ES", "sector": "C"}

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -143,8 +144,20 @@ def _done(path: Path) -> None:
     )
 
 
+def _answer(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A prompt's checker whose refusal is shown as written (typer would prefix "Value error,")."""
+
+    def parse(value: Any) -> Any:
+        try:
+            return check(value)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+
+    return parse
+
+
 def _country(label: str) -> str:
-    return typer.Option(..., prompt=f"{label} country (ISO code, e.g. ES)", parser=scaffold.check_country)
+    return typer.Option(..., prompt=f"{label} country (ISO code, e.g. ES)", parser=_answer(scaffold.check_country))
 
 
 @new_app.command("story")
@@ -156,20 +169,20 @@ def new_story(
     host_name: str = typer.Option(..., prompt="Host company"),
     host_country: str = _country("Host company's"),
     duration: str = typer.Option(
-        "", prompt="Duration in months (1-6, empty if unknown)", parser=scaffold.check_duration
+        "", prompt="Duration in months (1-6, empty if unknown)", parser=_answer(scaffold.check_duration)
     ),
     types: str = typer.Option(
         ...,
         prompt="Types of collaboration (comma-separated: market-research, "
         "product-development, internationalisation, training, joint-research, "
         "existing-collaboration, other)",
-        parser=scaffold.check_types,
+        parser=_answer(scaffold.check_types),
     ),
     sending_sector: str = typer.Option(
-        "", prompt="Sending company's NACE sector letter (empty if unknown)", parser=scaffold.check_sector
+        "", prompt="Sending company's NACE sector letter (empty if unknown)", parser=_answer(scaffold.check_sector)
     ),
     host_sector: str = typer.Option(
-        "", prompt="Host company's NACE sector letter (empty if unknown)", parser=scaffold.check_sector
+        "", prompt="Host company's NACE sector letter (empty if unknown)", parser=_answer(scaffold.check_sector)
     ),
     source_title: str = typer.Option(..., prompt="Title of the source page"),
     source_url: str = typer.Option(..., prompt="Address (URL) of the source page"),
@@ -202,7 +215,7 @@ def new_guide(
     audiences: str = typer.Option(
         ...,
         prompt="Audiences (comma-separated: sending-sme, host-sme, staff, partner, policymaker)",
-        parser=scaffold.check_audiences,
+        parser=_answer(scaffold.check_audiences),
     ),
     slug: str = typer.Option("", help="File name; made from the title when empty."),
     docs: Path = typer.Option(ROOT / "docs", help="Folder of Markdown content."),

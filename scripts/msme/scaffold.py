@@ -28,8 +28,15 @@ def slugify(text: str) -> str:
 
 
 def check_country(value: str) -> str:
-    """An eligible ISO country code (case-insensitive), or ValueError saying which ones exist."""
-    return load_vocab().check("countries", value.strip().upper())
+    """An eligible ISO country code (case-insensitive; an English country name is turned into
+    its code), or ValueError saying which ones exist."""
+    value = value.strip()
+    if len(value) > 2:
+        from babel import Locale
+
+        by_name = {name.casefold(): code for code, name in Locale("en").territories.items()}
+        value = by_name.get(value.casefold(), value)
+    return load_vocab().check("countries", value.upper())
 
 
 def check_sector(value: str | None) -> str | None:
