@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -120,7 +119,8 @@ def serve(
         "MSME_SERVE_STORIES": str(stories),
     }
     cmd = [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", addr, "-f", str(ROOT / "mkdocs.yml")]
-    raise typer.Exit(subprocess.call(cmd, env=env, cwd=ROOT))
+    os.chdir(ROOT)
+    os.execve(sys.executable, cmd, env)  # mkdocs takes this process's place: a signal stops the server
 
 
 new_app = typer.Typer(no_args_is_help=True, help="Create a story, guide or event from its template.")
