@@ -14,9 +14,12 @@ GPS_IFD = 0x8825
 EXIF_IFD = 0x8769
 
 
-def phone_photo(path: Path, width: int = 4000, height: int = 3000, seed: int = 0, orientation: int = 1) -> Path:
-    """A JPEG that behaves like a phone photo: smooth areas, edges and noise, with GPS, camera
-    model and serial number in EXIF (all fictional)."""
+def phone_photo(
+    path: Path, width: int = 4000, height: int = 3000, seed: int = 0, orientation: int = 1, *, gps: bool = False
+) -> Path:
+    """A JPEG that behaves like a phone photo: smooth areas, edges and noise, with camera model
+    and serial number in EXIF and, with `gps`, where it was taken (all fictional). The site
+    refuses a photo that records a position, so content corpora leave it out."""
     rng = random.Random(seed)
     small = Image.new("RGB", (width // 8, height // 8))
     draw = ImageDraw.Draw(small)
@@ -43,8 +46,8 @@ def phone_photo(path: Path, width: int = 4000, height: int = 3000, seed: int = 0
     exif[0x0131] = "FictionalCam 1.0"  # Software
     exif.get_ifd(EXIF_IFD)[0xA431] = "SERIAL-0000-FICTIONAL"  # BodySerialNumber
     exif.get_ifd(EXIF_IFD)[0x9286] = b"ASCII\x00\x00\x00Fictional comment"  # UserComment
-    gps = exif.get_ifd(GPS_IFD)
-    gps.update({1: "N", 2: (50.0, 50.0, 30.0), 3: "E", 4: (4.0, 21.0, 9.0), 5: 0, 6: 72.0})
+    if gps:
+        exif.get_ifd(GPS_IFD).update({1: "N", 2: (50.0, 50.0, 30.0), 3: "E", 4: (4.0, 21.0, 9.0), 5: 0, 6: 72.0})
     path.parent.mkdir(parents=True, exist_ok=True)
     img.save(path, format="JPEG", quality=92, exif=exif.tobytes())
     return path

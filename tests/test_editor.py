@@ -18,10 +18,11 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from benchmarks.corpus import phone_photo
 from PIL import Image
 
 from conftest import ROOT, Build, serve
-from msme import editor, model
+from msme import editor, images, model
 from msme.content import file_digest
 from msme.siteconfig import load_site_config
 from msme.translations import status
@@ -214,8 +215,7 @@ def test_a_story_written_in_the_web_editor_passes_validation(
     browser: object, repo: tuple[Path, str], tmp_path: Path
 ) -> None:
     root, url = repo
-    photo = tmp_path / "workshop.jpg"
-    Image.new("RGB", (1600, 1200), (180, 90, 40)).save(photo, quality=85)
+    photo = phone_photo(tmp_path / "workshop.jpg", 1600, 1200, gps=True)  # straight from a phone
     hosts: set[str] = set()
     page = _open(browser, url, hosts)
     errors: list[str] = []
@@ -233,6 +233,8 @@ def test_a_story_written_in_the_web_editor_passes_validation(
     written = sorted(p.name for p in folder.iterdir())
     # the original, the Spanish translation typed in, the photo; no empty fr/it/de files
     assert written == ["index.es.md", "index.md", "workshop.jpg"], written
+    with Image.open(folder / "workshop.jpg") as stored:  # the position never reached the repository
+        assert stored.size == (1600, 1200) and not stored.getexif() and not images.records_location(stored)
     original = (folder / "index.md").read_text(encoding="utf-8")
     translation = (folder / "index.es.md").read_text(encoding="utf-8")
     assert f"translation_of: {file_digest((folder / 'index.md').read_bytes())}" in translation

@@ -87,6 +87,32 @@ def images_command(
     raise typer.Exit(1 if stats.errors else 0)
 
 
+@app.command("strip-location")
+def strip_location(
+    paths: list[Path] = typer.Argument(..., help="Photos, or folders to search for photos."),
+) -> None:
+    """Remove the GPS position from photos (JPEG, PNG, WebP), keeping their pixels and orientation."""
+    from msme.images import RASTER_SUFFIXES, ImageProblem
+    from msme.images import strip_location as strip
+
+    files = [f for p in paths for f in ([p] if p.is_file() else sorted(p.rglob("*")))]
+    photos = [f for f in files if f.suffix.lower() in RASTER_SUFFIXES]
+    missing = [p for p in paths if not p.exists()]
+    failed = 0
+    for path in missing:
+        typer.echo(f"{path}: not found", err=True)
+    for photo in photos:
+        try:
+            typer.echo(f"{photo}: {'position removed' if strip(photo) else 'no position recorded'}")
+        except (ImageProblem, OSError) as exc:
+            failed += 1
+            typer.echo(f"{photo}: {exc}", err=True)
+    if missing or failed or not photos:
+        if not photos and not missing:
+            typer.echo("no photos found", err=True)
+        raise typer.Exit(1)
+
+
 @app.command()
 def build(
     dest: Path = typer.Option(ROOT / "site", help="Where the finished site goes."),

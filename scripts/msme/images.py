@@ -31,6 +31,7 @@ WIDTHS = (240, 480, 640, 800, 1200, 1600)  # 240: list-card thumbnails
 QUALITY = 72
 SETTINGS = f"webp-q{QUALITY}-m4-{'-'.join(map(str, WIDTHS))}-cards-p64-v2"
 RASTER_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".gif", ".heic", ".heif", ".bmp"}
+GPS_IFD = 0x8825  # EXIF's GPS sub-directory: where the photo was taken
 _ROTATED = {5, 6, 7, 8}  # EXIF orientations that swap width and height
 
 
@@ -84,6 +85,11 @@ def inspect(path: Path) -> SourceInfo:
                     "limit (resize it; a phone photo is about 12 megapixels)"
                 )
             orientation = im.getexif().get(0x0112, 1)
+            if records_location(im):
+                raise ImageProblem(
+                    f"{path.name!r} records where it was taken (a GPS position), which would be "
+                    f"published with the repository (remove it: ./dev msme strip-location {_shown(path)})"
+                )
     except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
         raise ImageProblem(
             f"{path.name!r} is not an image that can be read ({exc.__class__.__name__}); "
@@ -94,6 +100,69 @@ def inspect(path: Path) -> SourceInfo:
     finally:
         Image.MAX_IMAGE_PIXELS = guard
     return SourceInfo(path, h if orientation in _ROTATED else w, w if orientation in _ROTATED else h)
+
+
+def _shown(path: Path) -> str:
+    """A path as the reader typed it: relative to the working folder when inside it."""
+    rel = os.path.relpath(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def records_location(im: Image.Image) -> bool:
+    """True when an open image carries a GPS position (EXIF GPS tags or XMP GPS fields)."""
+    xmp = im.info.get("xmp") or im.info.get("XML:com.adobe.xmp") or b""
+    xmp = xmp.encode() if isinstance(xmp, str) else xmp
+    return bool(im.getexif().get_ifd(GPS_IFD)) or b"GPSLatitude" in xmp or b"GPSLongitude" in xmp
+
+
+def strip_location(path: Path) -> bool:
+    """Remove the GPS position from a JPEG, PNG or WebP photo in place, keeping its pixels and
+    its other metadata (orientation, camera); True when the file changed.
+
+    A JPEG's compressed image data is copied untouched (only its EXIF and XMP segments are
+    rewritten), so not one pixel changes. The new file replaces the old one once complete."""
+    with Image.open(path) as im:
+        if not records_location(im):
+            return False
+        if im.format not in {"JPEG", "PNG", "WEBP"}:
+            raise ImageProblem(f"{path.name!r} is {im.format}; export it as JPEG without location data")
+        exif = im.getexif()
+        exif.pop(GPS_IFD, None)
+        if im.format == "JPEG":
+            data = _jpeg_with_exif(path.read_bytes(), exif.tobytes())
+        else:
+            im.load()
+            out = io.BytesIO()
+            extra = {"icc_profile": im.info["icc_profile"]} if im.info.get("icc_profile") else {}
+            lossless = {"lossless": True} if im.format == "WEBP" else {}
+            im.save(out, format=im.format, exif=exif.tobytes(), **extra, **lossless)  # no XMP: it may hold GPS
+            data = out.getvalue()
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return True
+
+
+def _jpeg_with_exif(jpeg: bytes, exif: bytes) -> bytes:
+    """A JPEG's bytes with its EXIF segment replaced by `exif` and any XMP segment dropped;
+    everything else, the compressed image included, copied as it is."""
+    out, pos = [jpeg[:2]], 2  # SOI
+    while pos + 4 <= len(jpeg) and jpeg[pos] == 0xFF:
+        marker = jpeg[pos + 1]
+        if marker == 0xDA:  # start of scan: the rest is image data
+            break
+        end = pos + 2 + int.from_bytes(jpeg[pos + 2 : pos + 4], "big")
+        payload = jpeg[pos + 4 : end]
+        if marker == 0xE1 and payload.startswith(b"Exif\x00\x00"):
+            out.append(b"\xff\xe1" + (len(exif) + 2).to_bytes(2, "big") + exif)
+        elif not (marker == 0xE1 and payload.startswith(b"http://ns.adobe.com/xap/1.0/")):
+            out.append(jpeg[pos:end])
+        pos = end
+    out.append(jpeg[pos:])
+    return b"".join(out)
 
 
 def _to_srgb(im: Image.Image) -> Image.Image:

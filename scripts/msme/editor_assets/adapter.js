@@ -3,7 +3,8 @@
 // Decap writes one file per language as `index.<locale>.md`, the default language included;
 // the site keeps originals as `index.md` (mkdocs-static-i18n's suffix layout). This adapter
 // renames paths between the two at the backend boundary, so Decap sees `index.en.md` and the
-// repository holds `index.md`. It also keeps two promises Decap does not make by itself:
+// repository holds `index.md`. It also keeps three promises Decap does not make by itself:
+//   - a photo is stored without its hidden data (GPS position above all);
 //   - it never writes an empty translation file (a language opened but left blank);
 //   - a translation written or edited here records which version of the original it
 //     follows (`translation_of`, the same hash the translation status compares).
@@ -89,6 +90,37 @@
       : "---\ntranslation_of: " + hash + "\n---\n" + raw;
   }
 
+  // A photo leaves the browser without its hidden data (GPS position, camera serial number):
+  // its pixels are drawn upright into a new file, so nothing else travels with them.
+  const REDRAWN = { "image/jpeg": 0.92, "image/webp": 0.92, "image/png": undefined };
+
+  async function redraw(file) {
+    if (!file || !Object.prototype.hasOwnProperty.call(REDRAWN, file.type)) return file;
+    const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+    const canvas = document.createElement("canvas");
+    canvas.width = bitmap.width;
+    canvas.height = bitmap.height;
+    canvas.getContext("2d").drawImage(bitmap, 0, 0);
+    const blob = await new Promise(function (resolve) { canvas.toBlob(resolve, file.type, REDRAWN[file.type]); });
+    return new File([blob], file.name, { type: file.type, lastModified: file.lastModified });
+  }
+
+  async function withoutHiddenData(asset) {
+    if (!asset || !asset.fileObj) return asset;
+    const file = await redraw(asset.fileObj);
+    if (file === asset.fileObj) return asset;
+    const clean = Object.assign(Object.create(Object.getPrototypeOf(asset)), asset, { fileObj: file });
+    clean.toBase64 = function () {
+      return new Promise(function (resolve, reject) {
+        const reader = new FileReader();
+        reader.onload = function () { resolve(String(reader.result).split(",")[1]); };
+        reader.onerror = reject;
+        reader.readAsDataURL(file);
+      });
+    };
+    return clean;
+  }
+
   function wrap(inner) {
     const loaded = new Map(); // repository path -> text as read from the backend
     function remember(entries) {
@@ -129,8 +161,12 @@
           kept.push(Object.assign({}, f, { raw: edited && hash ? stamp(raw, hash) : raw }));
         }
         kept.forEach(function (f) { loaded.set(f.newPath || f.path, f.raw); });
-        const out = entry.dataFiles ? Object.assign({}, entry, { dataFiles: kept }) : Object.assign({}, entry, kept[0]);
+        const assets = await Promise.all((entry.assets || []).map(withoutHiddenData));
+        const out = Object.assign({}, entry, entry.dataFiles ? { dataFiles: kept } : kept[0], { assets: assets });
         return inner.persistEntry(out, options);
+      },
+      persistMedia: async function (asset, options) {
+        return inner.persistMedia(await withoutHiddenData(asset), options);
       },
       deleteFiles: function (paths, message) { return inner.deleteFiles(paths.map(toRepo), message); },
       deleteFile: inner.deleteFile && function (path, message) { return inner.deleteFile(toRepo(path), message); },
