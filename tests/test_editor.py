@@ -207,7 +207,11 @@ def _write_new_story(page: object, url: str, photo: Path) -> None:
     bodies = page.locator("[contenteditable=true]")  # English, then Spanish
     for index, text in enumerate(("A baker spent three months in Belgium.", "Un panadero pasó tres meses en Bélgica.")):
         bodies.nth(index).click()
-        page.keyboard.press("Control+A")
+        for _ in range(20):  # the rich-text editor takes the focus a moment after the click
+            page.keyboard.press("Control+A")
+            if "Write the story here." in page.evaluate("() => String(window.getSelection())"):
+                break
+            time.sleep(0.1)
         page.keyboard.type(text)
 
 

@@ -43,7 +43,9 @@ class Collection:
 
 
 COLLECTIONS = (
-    Collection("story", "stories", "Stories", "Story", "{{slug}}/index", STORY_BODY.strip() + "\n"),
+    # The command's HTML comment would show as text in the editor's rich-text view; the form's
+    # hints say the same, so a new page starts from the example sentence validation looks for.
+    Collection("story", "stories", "Stories", "Story", "{{slug}}/index", STORY_BODY.strip().splitlines()[-1] + "\n"),
     Collection("guide", "guides", "Guides", "Guide", "{{slug}}", "Write the guide here, from the sources listed.\n"),
     Collection(
         "event", "events", "Event recaps", "Event recap", "{{slug}}", "Write the recap here, from the sources listed.\n"
@@ -184,7 +186,16 @@ def config(
     for c in COLLECTIONS:
         fields = builder.fields(model.MODELS[c.ctype])
         fields.append(
-            {"name": "body", "label": "Text", "widget": "markdown", "default": c.body, "i18n": True, "required": True}
+            {
+                "name": "body",
+                "label": "Text",
+                "widget": "markdown",
+                "default": c.body,
+                "hint": "The text of the page, in short paragraphs, only from the sources listed. "
+                "Facts, activities and results go in the fields above.",
+                "i18n": True,
+                "required": True,
+            }
         )
         collections.append(
             {
