@@ -369,3 +369,15 @@ def test_strip_location_keeps_png_and_webp_pixels(tmp_path: Path, fmt: str) -> N
     assert images.strip_location(path)
     with Image.open(path) as im:
         assert not images.records_location(im) and im.tobytes() == before
+
+
+def test_strip_location_reads_jpeg_fill_bytes(tmp_path: Path) -> None:
+    """Fill bytes (0xFF padding) before a marker are legal JPEG; the position still goes."""
+    photo = phone_photo(tmp_path / "padded.jpg", 800, 600, gps=True)
+    data = photo.read_bytes()
+    photo.write_bytes(data[:2] + b"\xff\xff\xff" + data[2:])
+    with Image.open(photo) as im:
+        before = im.tobytes()
+    assert images.strip_location(photo)
+    with Image.open(photo) as im:
+        assert not images.records_location(im) and im.tobytes() == before

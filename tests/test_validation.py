@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -98,7 +99,6 @@ Body.
         ("published", "ES", "colour: blue", "colour: is not a known field (check its spelling or remove it;"),
         ("finished", "ES", "", "status: got 'finished'; input should be 'draft', 'review' or 'published'"),
         ("published", "null", "", "(page): a published story needs sending.country (fill them in from a source"),
-        ("published", "NO", "", "sending.country: YAML read this as no/false; put the value in quotes"),
         (
             "published",
             "ES",
@@ -117,6 +117,19 @@ def test_schema_rejects(tmp_path: Path, status: str, country: str, extra: str, e
     _write(tmp_path, "stories/x/index.md", text)
     problems = [str(p) for p in load_site(tmp_path, EMPTY_CONSENT).problems]
     assert any(expected in p for p in problems), problems
+
+
+def test_values_as_the_web_editor_writes_them(tmp_path: Path) -> None:
+    """YAML 1.2 as forms write it: NO is Norway (not false), a full date in a text field stays
+    text, and an optional field left blank ("" or null) is simply unset."""
+    extra = "duration_months: ''\nperiod: {start: 2021-05-14, end: ''}\nresults: {kind: null}"
+    _write(tmp_path, "stories/x/index.md", STORY.format(status="published", country="NO", extra=extra))
+    site = load_site(tmp_path, EMPTY_CONSENT)
+    assert [str(p) for p in site.problems] == []
+    story = site.page("en", "stories/x/index.md")
+    assert story.sending.country == "NO" and story.period.start == "2021-05-14"
+    assert story.duration_months is None and story.period.end is None and story.results.kind == "reported"
+    assert story.published == dt.date(2026, 1, 1)  # a real date field still reads as a date
 
 
 def test_draft_may_leave_countries_unknown(tmp_path: Path) -> None:

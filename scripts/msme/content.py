@@ -13,6 +13,28 @@ import frontmatter
 import yaml
 
 TRANSLATION_OF = re.compile(r"^translation_of:\s*[\"']?([0-9a-f]+)[\"']?\s*$", re.MULTILINE)
+_BOOL = "tag:yaml.org,2002:bool"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when built with it
+    """YAML read as the web editor writes it (YAML 1.2): only true and false are booleans, so
+    Norway's code NO stays text, and a date stays text until the content model reads it (a
+    partial date such as period.start is text in the model)."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _TIMESTAMP)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_FrontMatterLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+class _FrontMatter(frontmatter.YAMLHandler):
+    def load(self, fm: str, **kwargs: Any) -> Any:
+        return yaml.load(fm, Loader=_FrontMatterLoader)
+
+
 TYPE_BY_FOLDER = {"stories": "story", "guides": "guide", "events": "event"}
 
 
@@ -86,7 +108,7 @@ def parse_file(path: Path, rel: str, lang: str, original_rel: str) -> SourceFile
     data = path.read_bytes()
     sf = SourceFile(rel=rel, lang=lang, original_rel=original_rel, digest=file_digest(data))
     try:
-        post = frontmatter.loads(data.decode("utf-8"))
+        post = frontmatter.loads(data.decode("utf-8"), handler=_FrontMatter())
     except UnicodeDecodeError as exc:
         sf.problem = Problem(rel, "(file)", f"is not UTF-8 text ({exc.reason}); save it as UTF-8")
         return sf

@@ -1,7 +1,7 @@
 """The web editor (Decap CMS): its configuration, generated from the content model, and its files.
 
 Collections and fields are derived from `msme.model`, so the form and the validator cannot
-disagree: required fields, lengths, patterns, number ranges and controlled values (countries,
+disagree: required fields, maximum lengths, patterns, number ranges and controlled values (countries,
 sectors, collaboration types, consent ids) come from the definitions the build validates with.
 Which fields a translator sees comes from `model.TRANSLATABLE`.
 """
@@ -156,6 +156,8 @@ class _Builder:
             out["pattern"] = [r"^https?://\S+$", "A full address starting with https://"]
         elif pattern := _constraint(metadata, "pattern"):
             out["pattern"] = [pattern, f"Must match {pattern}"]
+        elif longest := _constraint(metadata, "max_length"):
+            out["pattern"] = [rf"^[\s\S]{{0,{longest}}}$", f"At most {longest} characters"]
         return out
 
 

@@ -129,7 +129,10 @@ def strip_location(path: Path) -> bool:
         exif = im.getexif()
         exif.pop(GPS_IFD, None)
         if im.format == "JPEG":
-            data = _jpeg_with_exif(path.read_bytes(), exif.tobytes())
+            exif_bytes = exif.tobytes()
+            if len(exif_bytes) > 0xFFFF - 2:  # one JPEG segment's limit
+                raise ImageProblem(f"{path.name!r} has more EXIF data than fits; export it again without location")
+            data = _jpeg_with_exif(path.read_bytes(), exif_bytes)
         else:
             im.load()
             out = io.BytesIO()
@@ -137,6 +140,9 @@ def strip_location(path: Path) -> bool:
             lossless = {"lossless": True} if im.format == "WEBP" else {}
             im.save(out, format=im.format, exif=exif.tobytes(), **extra, **lossless)  # no XMP: it may hold GPS
             data = out.getvalue()
+    with Image.open(io.BytesIO(data)) as check:  # never replace a photo with one still located
+        if records_location(check):
+            raise ImageProblem(f"{path.name!r}: its position could not be removed; export it again without location")
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         tmp.write_bytes(data)
@@ -151,6 +157,10 @@ def _jpeg_with_exif(jpeg: bytes, exif: bytes) -> bytes:
     everything else, the compressed image included, copied as it is."""
     out, pos = [jpeg[:2]], 2  # SOI
     while pos + 4 <= len(jpeg) and jpeg[pos] == 0xFF:
+        if jpeg[pos + 1] == 0xFF:  # fill byte before a marker
+            out.append(b"\xff")
+            pos += 1
+            continue
         marker = jpeg[pos + 1]
         if marker == 0xDA:  # start of scan: the rest is image data
             break

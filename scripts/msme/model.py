@@ -39,6 +39,15 @@ class Strict(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_unset(cls, data: Any) -> Any:
+        """An optional field left blank ("" or null, as a form writes a cleared field) is unset."""
+        if not isinstance(data, dict):
+            return data
+        optional = {name for name, f in cls.model_fields.items() if not f.is_required()}
+        return {k: v for k, v in data.items() if not (k in optional and (v is None or v == ""))}
+
 
 def _vocab(info: ValidationInfo) -> Vocab:
     return info.context["vocab"]

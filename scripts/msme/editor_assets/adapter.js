@@ -45,8 +45,9 @@
   }
 
   function parts(raw) {
-    const m = /^---\r?\n([\s\S]*?)\r?\n?---\r?\n?([\s\S]*)$/.exec(raw);
-    return m ? { front: m[1], body: m[2] } : { front: "", body: raw };
+    // The closing fence is a line of its own: "---" inside a value (a table, a rule) is text.
+    const m = /^---\r?\n(?:([\s\S]*?)\r?\n)?---[ \t]*(?:\r?\n|$)([\s\S]*)$/.exec(raw);
+    return m ? { front: m[1] || "", body: m[2] } : { front: "", body: raw };
   }
 
   // Decap gives every language the fields' empty values ([] for a multiple select, and so on);
@@ -83,11 +84,16 @@
 
   // A translation written or edited next to its original is recorded as following the
   // original's version being saved; one left alone keeps the version it was made from.
+  // Quoted: a hash of digits (or digits and an "e") would otherwise be read back as a number.
   function stamp(raw, hash) {
     raw = raw.replace(/^translation_of:.*\r?\n/m, "");
-    return /^---\r?\n/.test(raw)
-      ? raw.replace(/^---\r?\n/, "---\ntranslation_of: " + hash + "\n")
-      : "---\ntranslation_of: " + hash + "\n---\n" + raw;
+    const line = 'translation_of: "' + hash + '"\n';
+    return /^---\r?\n/.test(raw) ? raw.replace(/^---\r?\n/, "---\n" + line) : "---\n" + line + "---\n" + raw;
+  }
+
+  function stampOf(raw) {
+    const m = /^translation_of:\s*["']?([0-9a-f]+)["']?\s*$/m.exec(raw);
+    return m ? m[1] : null;
   }
 
   // A photo leaves the browser without its hidden data (GPS position, camera serial number):
@@ -95,13 +101,22 @@
   const REDRAWN = { "image/jpeg": 0.92, "image/webp": 0.92, "image/png": undefined };
 
   async function redraw(file) {
-    if (!file || !Object.prototype.hasOwnProperty.call(REDRAWN, file.type)) return file;
+    if (!file) return file;
+    if (!Object.prototype.hasOwnProperty.call(REDRAWN, file.type)) {
+      if (/^image\//.test(file.type) || /\.(tiff?|heic|heif|gif|bmp)$/i.test(file.name)) {
+        throw new Error(file.name + ": photos are stored as JPEG, PNG or WebP; export it as JPEG and upload it again");
+      }
+      return file; // not a picture (a PDF, for example): nothing hidden to remove
+    }
     const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
     const canvas = document.createElement("canvas");
     canvas.width = bitmap.width;
     canvas.height = bitmap.height;
     canvas.getContext("2d").drawImage(bitmap, 0, 0);
     const blob = await new Promise(function (resolve) { canvas.toBlob(resolve, file.type, REDRAWN[file.type]); });
+    if (!blob) {
+      throw new Error(file.name + ": too large for this browser to prepare; resize it (about 3000 pixels wide) and upload it again");
+    }
     return new File([blob], file.name, { type: file.type, lastModified: file.lastModified });
   }
 
@@ -151,6 +166,11 @@
         });
         const original = files.find(function (f) { const s = split(f.path); return !(s && s.locale && LOCALE.test(s.locale)); });
         const hash = original ? await digest(original.raw) : null;
+        // Decap rewrites every file in its own layout (line breaks, lists, quotes). When the
+        // original's words are unchanged, a translation that followed it still does.
+        const previous = original && loaded.get(original.path);
+        const sameWords = previous !== undefined && previous !== null && words(previous) === words(original.raw);
+        const previousHash = sameWords ? await digest(previous) : null;
         const kept = [];
         for (const f of files) {
           if (f === original) { kept.push(f); continue; }
@@ -158,7 +178,8 @@
           if (isUntranslated(raw, original ? original.raw : "")) continue;
           const before = loaded.get(f.path);
           const edited = before === undefined || words(before) !== words(raw);
-          kept.push(Object.assign({}, f, { raw: edited && hash ? stamp(raw, hash) : raw }));
+          const followed = previousHash !== null && stampOf(raw) === previousHash;
+          kept.push(Object.assign({}, f, { raw: (edited || followed) && hash ? stamp(raw, hash) : raw }));
         }
         kept.forEach(function (f) { loaded.set(f.newPath || f.path, f.raw); });
         const assets = await Promise.all((entry.assets || []).map(withoutHiddenData));
@@ -200,4 +221,7 @@
     });
   }
   window.CMS.init();
+  // For the tests, which check these rules in the browser that runs them.
+  window.msmeAdapter = { toRepo: toRepo, toEditor: toEditor, parts: parts, withoutEmpties: withoutEmpties,
+    isUntranslated: isUntranslated, stamp: stamp, stampOf: stampOf, words: words };
 })();
