@@ -298,7 +298,7 @@ def test_adapter_rules(browser: object, repo: tuple[Path, str]) -> None:
     page = _open(browser, url)
     try:
         result = page.evaluate(
-            """() => {
+            """async () => {
             const a = window.msmeAdapter;
             const table = '---\\nsteps:\\n  - title: Pay\\n    text: |\\n      | A | B |\\n'
                 + '      |---|---|\\n---\\nBody\\n';
@@ -314,6 +314,9 @@ def test_adapter_rules(browser: object, repo: tuple[Path, str]) -> None:
                 written: a.isUntranslated('---\\ntitle: Título\\n---\\nSame text.\\n', '---\\n---\\nSame text.\\n'),
                 stamped: a.stamp('---\\ntranslation_of: 0123\\ntitle: T\\n---\\n', '0e12345678ab'),
                 read: a.stampOf('---\\ntranslation_of: "0e12345678ab"\\n---\\n'),
+                tiff: await a.redraw(new File([new Uint8Array(8)], 'scan.tif', {type: 'image/tiff'}))
+                    .then(() => 'stored', e => e.message),
+                pdf: (await a.redraw(new File(['%PDF'], 'form.pdf', {type: 'application/pdf'}))).name,
             };
         }"""
         )
@@ -326,3 +329,5 @@ def test_adapter_rules(browser: object, repo: tuple[Path, str]) -> None:
     assert result["blank"] and result["copy"] and not result["written"]
     assert result["stamped"] == '---\ntranslation_of: "0e12345678ab"\ntitle: T\n---\n'
     assert result["read"] == "0e12345678ab"
+    assert result["tiff"].startswith("scan.tif: photos are stored as JPEG, PNG or WebP")  # could hold GPS
+    assert result["pdf"] == "form.pdf"  # not a picture: passed on as it is

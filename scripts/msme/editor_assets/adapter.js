@@ -223,5 +223,5 @@
   window.CMS.init();
   // For the tests, which check these rules in the browser that runs them.
   window.msmeAdapter = { toRepo: toRepo, toEditor: toEditor, parts: parts, withoutEmpties: withoutEmpties,
-    isUntranslated: isUntranslated, stamp: stamp, stampOf: stampOf, words: words };
+    isUntranslated: isUntranslated, stamp: stamp, stampOf: stampOf, words: words, redraw: redraw };
 })();
