@@ -512,7 +512,7 @@ def _write_editor(config: MkDocsConfig, site: Site, site_dir: Path) -> None:
         load_vocab(), people, site.config.locales, dict(settings.get("backend", {})), site.config.site_url
     )
     try:
-        editor.write(site_dir, TOOLS, cfg, site.config.locales)
+        editor.write(site_dir, TOOLS, cfg)
     except FileNotFoundError as exc:
         raise PluginError(str(exc)) from None
 

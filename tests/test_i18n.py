@@ -23,12 +23,13 @@ BUILT_LANGS = load_site_config().locales  # as mkdocs.yml lists them
 def _pages(site: Path, lang: str) -> list[Path]:
     root = site if lang == "en" else site / lang
     others = [site / other for other in LANGS if other != lang]
+    readers = set(linkcheck.reader_pages(site, "index.html"))
     return [
         p
         for p in root.rglob("index.html")
         if not any(p.is_relative_to(o) for o in others)
         and (lang != "en" or not any(p.is_relative_to(site / x) for x in LANGS))
-        and p in linkcheck.reader_pages(site, "index.html")
+        and p in readers
     ]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 from collections.abc import Callable
@@ -13,6 +12,7 @@ import typer
 
 from msme import scaffold
 from msme.paths import ROOT
+from msme.vocab import load_vocab
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="MobiliseSME site tools.")
 
@@ -182,6 +182,11 @@ def _answer(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return parse
 
 
+def _keys(vocabulary: str) -> str:
+    """The allowed keys of a vocabulary, for a prompt."""
+    return ", ".join(getattr(load_vocab(), vocabulary))
+
+
 def _country(label: str) -> str:
     return typer.Option(..., prompt=f"{label} country (ISO code, e.g. ES)", parser=_answer(scaffold.check_country))
 
@@ -199,9 +204,7 @@ def new_story(
     ),
     types: str = typer.Option(
         ...,
-        prompt="Types of collaboration (comma-separated: market-research, "
-        "product-development, internationalisation, training, joint-research, "
-        "existing-collaboration, other)",
+        prompt=f"Types of collaboration (comma-separated: {_keys('collaboration_types')})",
         parser=_answer(scaffold.check_types),
     ),
     sending_sector: str = typer.Option(
@@ -240,7 +243,7 @@ def new_guide(
     summary: str = typer.Option(..., prompt="Summary (one or two sentences)"),
     audiences: str = typer.Option(
         ...,
-        prompt="Audiences (comma-separated: sending-sme, host-sme, staff, partner, policymaker)",
+        prompt=f"Audiences (comma-separated: {_keys('audiences')})",
         parser=_answer(scaffold.check_audiences),
     ),
     slug: str = typer.Option("", help="File name; made from the title when empty."),
@@ -257,7 +260,7 @@ def new_event(
     start: str = typer.Option(
         ...,
         prompt="Date (YYYY-MM-DD)",
-        parser=lambda v: v if isinstance(v, dt.date) else dt.date.fromisoformat(v.strip()),
+        parser=_answer(scaffold.check_date),
     ),
     city: str = typer.Option(..., prompt="City"),
     country: str = _country("Event"),

@@ -22,8 +22,8 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from msme import model
-from msme.scaffold import STORY_BODY
+from msme import l10n, model
+from msme.scaffold import GUIDE_TEXT, RECAP_TEXT, STORY_TEXT
 from msme.vocab import Vocab
 
 ASSETS = Path(__file__).parent / "editor_assets"
@@ -39,17 +39,15 @@ class Collection:
     label: str
     singular: str
     path: str  # Decap's path template inside the folder
-    body: str  # the body a new entry starts with
+    body: str  # the example sentence a new page's text starts from
 
 
 COLLECTIONS = (
-    # The command's HTML comment would show as text in the editor's rich-text view; the form's
-    # hints say the same, so a new page starts from the example sentence validation looks for.
-    Collection("story", "stories", "Stories", "Story", "{{slug}}/index", STORY_BODY.strip().splitlines()[-1] + "\n"),
-    Collection("guide", "guides", "Guides", "Guide", "{{slug}}", "Write the guide here, from the sources listed.\n"),
-    Collection(
-        "event", "events", "Event recaps", "Event recap", "{{slug}}", "Write the recap here, from the sources listed.\n"
-    ),
+    # A new page's text starts from the example sentence validation looks for; the command's
+    # HTML comment would show as text in the editor's rich-text view, and the hints say the same.
+    Collection("story", "stories", "Stories", "Story", "{{slug}}/index", STORY_TEXT),
+    Collection("guide", "guides", "Guides", "Guide", "{{slug}}", GUIDE_TEXT),
+    Collection("event", "events", "Event recaps", "Event recap", "{{slug}}", RECAP_TEXT),
 )
 # Set by the build or by hand in the repository only; not for the form.
 HIDDEN = {"type", "template", "hide", "translation_of"}
@@ -91,7 +89,7 @@ class _Builder:
 
     def __init__(self, vocab: Vocab, consent_ids: list[str]) -> None:
         self.choices: dict[str, list[dict[str, str]]] = {
-            "countries": [{"label": f"{code} – {name}", "value": code} for code, name in _country_names(vocab)],
+            "countries": [{"label": f"{c} – {l10n.country(c, 'en')}", "value": c} for c in vocab.countries],
             "sectors": [{"label": f"{k} – {v}", "value": k} for k, v in vocab.sectors.items()],
             "collaboration_types": [{"label": v, "value": k} for k, v in vocab.collaboration_types.items()],
             "audiences": [{"label": v, "value": k} for k, v in vocab.audiences.items()],
@@ -161,13 +159,6 @@ class _Builder:
         return out
 
 
-def _country_names(vocab: Vocab) -> list[tuple[str, str]]:
-    from babel import Locale  # a dependency of the build already (l10n)
-
-    names = Locale("en").territories
-    return [(code, names.get(code, code)) for code in vocab.countries]
-
-
 def _translatable(path: str, field: dict[str, Any]) -> bool:
     """A leaf a translation may set, or a container with such a leaf inside."""
     if field.get("widget") in ("object", "list") and "fields" in field:
@@ -192,7 +183,7 @@ def config(
                 "name": "body",
                 "label": "Text",
                 "widget": "markdown",
-                "default": c.body,
+                "default": c.body + "\n",
                 "hint": "The text of the page, in short paragraphs, only from the sources listed. "
                 "Facts, activities and results go in the fields above.",
                 "i18n": True,
@@ -235,7 +226,7 @@ def page_depths() -> dict[str, int]:
     return {f"docs/{c.folder}": c.path.count("/") + 1 for c in COLLECTIONS}
 
 
-def write(site_dir: Path, node_modules: Path, cfg: dict[str, Any], locales: list[str]) -> Path:
+def write(site_dir: Path, node_modules: Path, cfg: dict[str, Any]) -> Path:
     """Write the editor into site_dir/admin/: page, configuration, Decap's code and the path adapter."""
     dist = node_modules / DIST
     main = dist / "decap-cms.js"
@@ -250,10 +241,9 @@ def write(site_dir: Path, node_modules: Path, cfg: dict[str, Any], locales: list
         if src.name.endswith((".decap-cms.js", ".wasm")) or src == main:
             _link_or_copy(src, out / src.name)
     settings = {
-        "defaultLocale": locales[0],
-        "locales": locales,
+        "defaultLocale": cfg["i18n"]["default_locale"],
         "depths": page_depths(),
-        "templates": [c.body.strip() for c in COLLECTIONS],
+        "templates": [c.body for c in COLLECTIONS],
     }
     page = (ASSETS / "index.html").read_text(encoding="utf-8")
     # JSON in a <script>: "<" escaped so no value can close the element.

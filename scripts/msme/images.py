@@ -143,13 +143,18 @@ def strip_location(path: Path) -> bool:
     with Image.open(io.BytesIO(data)) as check:  # never replace a photo with one still located
         if records_location(check):
             raise ImageProblem(f"{path.name!r}: its position could not be removed; export it again without location")
-    tmp = path.with_name(f".{path.name}.tmp")
+    _replace(path, data)
+    return True
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write `path` through a temporary file, so it is never seen half-written."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         tmp.write_bytes(data)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    return True
 
 
 def _jpeg_with_exif(jpeg: bytes, exif: bytes) -> bytes:
@@ -266,9 +271,7 @@ def source_digests(paths: Iterable[Path], cache_dir: Path) -> dict[Path, str]:
         memo[str(path)] = [st.st_size, st.st_mtime_ns, out[path]]
         changed = True
     if changed:
-        tmp = memo_file.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(memo), encoding="utf-8")
-        os.replace(tmp, memo_file)
+        _replace(memo_file, json.dumps(memo).encode("utf-8"))
     return out
 
 

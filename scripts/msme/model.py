@@ -6,6 +6,7 @@ Validation needs the vocabularies, passed as pydantic context: `validate_meta(me
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Annotated, Any, Literal
 
@@ -45,8 +46,14 @@ class Strict(BaseModel):
         """An optional field left blank ("" or null, as a form writes a cleared field) is unset."""
         if not isinstance(data, dict):
             return data
-        optional = {name for name, f in cls.model_fields.items() if not f.is_required()}
+        optional = _optional_fields(cls)
         return {k: v for k, v in data.items() if not (k in optional and (v is None or v == ""))}
+
+
+@functools.cache
+def _optional_fields(cls: type[BaseModel]) -> frozenset[str]:
+    """Fields of a model that have a default (worked out once per model, not per page)."""
+    return frozenset(name for name, f in cls.model_fields.items() if not f.is_required())
 
 
 def _vocab(info: ValidationInfo) -> Vocab:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from msme import l10n
 from msme.vocab import load_vocab
 
 
@@ -30,13 +31,20 @@ def slugify(text: str) -> str:
 def check_country(value: str) -> str:
     """An eligible ISO country code (case-insensitive; an English country name is turned into
     its code), or ValueError saying which ones exist."""
+    countries = load_vocab().countries
+    by_name = {l10n.country(code, "en").casefold(): code for code in countries}
     value = value.strip()
-    if len(value) > 2:
-        from babel import Locale
+    return load_vocab().check("countries", by_name.get(value.casefold(), value.upper()))
 
-        by_name = {name.casefold(): code for code, name in Locale("en").territories.items()}
-        value = by_name.get(value.casefold(), value)
-    return load_vocab().check("countries", value.upper())
+
+def check_date(value: str | dt.date) -> dt.date:
+    """A date written YYYY-MM-DD."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date written YYYY-MM-DD (e.g. 2023-03-14)") from None
 
 
 def check_sector(value: str | None) -> str | None:
@@ -99,19 +107,24 @@ class StoryAnswers:
     published: dt.date = field(default_factory=dt.date.today)
 
 
+# The example sentence each new page's text starts from (here and in the web editor).
+STORY_TEXT = "Write the story here."
+GUIDE_TEXT = "Write the guide here, from the sources listed."
+RECAP_TEXT = "Write the recap here, from the sources listed."
+
 PLACEHOLDERS = {
+    STORY_TEXT,
+    GUIDE_TEXT,
+    RECAP_TEXT,
     "What the sending company was seeking.",
     "What the host company was seeking.",
     "A main activity, one per line.",
     "A result for the host company.",
     "A result for the sending company.",
-    "Write the story here.",
-    "Write the guide here, from the sources listed.",
-    "Write the recap here, from the sources listed.",
     "What to do, in one or two sentences.",
 }
 
-STORY_BODY = """
+STORY_BODY = f"""
 <!--
   The story in the programme's format. The fact box, "what they were seeking", the main
   activities and the results for each company come from the front matter above; write them
@@ -120,7 +133,7 @@ STORY_BODY = """
   everyone pictured, quoted or named needs a record in data/consent.yml.
 -->
 
-Write the story here.
+{STORY_TEXT}
 """
 
 
@@ -186,7 +199,7 @@ def new_guide(docs_dir: Path, *, title: str, summary: str, audiences: list[str],
     }
     return _write_new(
         docs_dir / "guides" / f"{slug or slugify(title)}.md",
-        _front_matter(data) + "\nWrite the guide here, from the sources listed.\n",
+        _front_matter(data) + f"\n{GUIDE_TEXT}\n",
     )
 
 
@@ -210,5 +223,5 @@ def new_event(
     }
     return _write_new(
         docs_dir / "events" / f"{slug or slugify(title)}.md",
-        _front_matter(data) + "\nWrite the recap here, from the sources listed.\n",
+        _front_matter(data) + f"\n{RECAP_TEXT}\n",
     )

@@ -25,12 +25,15 @@
     return s && s.locale === DEFAULT ? s.base + ".md" : path;
   }
 
+  // An original has no language suffix (a dot in its name is not one: `faq.v2.md`).
+  function isOriginal(path) {
+    const s = split(path);
+    return !(s && s.locale && LOCALE.test(s.locale));
+  }
+
   // The repository's name -> Decap's: an original gains the default locale's suffix.
   function toEditor(path) {
-    const s = split(path);
-    if (!s) return path;
-    if (s.locale && LOCALE.test(s.locale)) return path;
-    return (s.locale ? s.base + "." + s.locale : s.base) + "." + DEFAULT + ".md";
+    return split(path) && isOriginal(path) ? path.replace(/\.md$/, "." + DEFAULT + ".md") : path;
   }
 
   // Stories live one per folder: the folder's own index.md is the list page, not a story.
@@ -38,6 +41,11 @@
     const depth = settings.depths[folder.replace(/\/$/, "")];
     if (!depth) return true;
     return path.slice(folder.length).replace(/^\//, "").split("/").length === depth;
+  }
+
+  // A folder's listing as Decap should see it: only files at the collection's depth.
+  function listing(folder, entries) {
+    return entries.filter(function (e) { return atDepth(folder, e.file.path); });
   }
 
   function renamed(entry) {
@@ -52,11 +60,13 @@
 
   // Decap gives every language the fields' empty values ([] for a multiple select, and so on);
   // in a translation they would be fields it may not set, so they go.
+  const EMPTY = String.raw`(""|''|\[\]|\{\}|null|~)`;
+  const TOP_LEVEL_EMPTY = new RegExp(String.raw`^[^\s:#][^:]*:\s*` + EMPTY + String.raw`\s*$`);
+  const VALUELESS = new RegExp(String.raw`^\s*(-\s*)?([\w-]+:)?\s*` + EMPTY + String.raw`?\s*$`);
+
   function withoutEmpties(raw) {
     const p = parts(raw);
-    const front = p.front.split(/\r?\n/).filter(function (line) {
-      return !/^[^\s:#][^:]*:\s*(""|''|\[\]|\{\}|null|~)\s*$/.test(line);
-    }).join("\n").trim();
+    const front = p.front.split(/\r?\n/).filter(function (line) { return !TOP_LEVEL_EMPTY.test(line); }).join("\n").trim();
     return (front ? "---\n" + front + "\n---\n" : "") + p.body;
   }
 
@@ -64,9 +74,7 @@
   // of the original's, or the template every language of a new page starts from.
   function isUntranslated(raw, originalRaw) {
     const p = parts(raw);
-    const filled = p.front.split(/\r?\n/).filter(function (line) {
-      return !/^\s*(-\s*)?([\w-]+:)?\s*(""|''|\[\]|\{\}|null|~)?\s*$/.test(line);
-    });
+    const filled = p.front.split(/\r?\n/).filter(function (line) { return !VALUELESS.test(line); });
     const body = p.body.trim();
     return filled.length === 0 && (body === "" || body === parts(originalRaw).body.trim() || settings.templates.indexOf(body) >= 0);
   }
@@ -144,12 +152,10 @@
     }
     const overrides = {
       entriesByFolder: async function (folder, extension, depth) {
-        const entries = await inner.entriesByFolder(folder, extension, depth);
-        return remember(entries.filter(function (e) { return atDepth(folder, e.file.path); })).map(renamed);
+        return remember(listing(folder, await inner.entriesByFolder(folder, extension, depth))).map(renamed);
       },
       allEntriesByFolder: inner.allEntriesByFolder && async function (folder, extension, depth, pathRegex) {
-        const entries = await inner.allEntriesByFolder(folder, extension, depth, pathRegex);
-        return remember(entries.filter(function (e) { return atDepth(folder, e.file.path); })).map(renamed);
+        return remember(listing(folder, await inner.allEntriesByFolder(folder, extension, depth, pathRegex))).map(renamed);
       },
       entriesByFiles: async function (files) {
         const entries = await inner.entriesByFiles(files.map(function (f) { return Object.assign({}, f, { path: toRepo(f.path) }); }));
@@ -164,7 +170,7 @@
         const files = (entry.dataFiles || [entry]).map(function (f) {
           return Object.assign({}, f, { path: toRepo(f.path), newPath: f.newPath && toRepo(f.newPath) });
         });
-        const original = files.find(function (f) { const s = split(f.path); return !(s && s.locale && LOCALE.test(s.locale)); });
+        const original = files.find(function (f) { return isOriginal(f.path); });
         const hash = original ? await digest(original.raw) : null;
         // Decap rewrites every file in its own layout (line breaks, lists, quotes). When the
         // original's words are unchanged, a translation that followed it still does.
