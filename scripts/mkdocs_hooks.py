@@ -106,6 +106,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if site.problems:
         listing = "\n".join(f"  {p}" for p in site.problems)
         raise PluginError(f"Content has {len(site.problems)} problem(s):\n{listing}")
+    for warning in site.warnings:  # info, not warning: --strict would turn advice into a failure
+        log.info("warning: %s", warning)
     site.preview = os.environ.get("MSME_PREVIEW") == "1"
     if os.environ.get("MSME_TODAY"):
         site.today = dt.date.fromisoformat(os.environ["MSME_TODAY"])

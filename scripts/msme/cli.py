@@ -26,6 +26,8 @@ def validate(
     from msme.validate import load_site
 
     site = load_site(docs, consent)
+    for warning in site.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     for problem in site.problems:
         typer.echo(str(problem), err=True)
     pages = len(site.pages)

@@ -33,6 +33,9 @@ class Site:
     # (lang, original_rel) -> validated page in that language (translation merged over original)
     pages: dict[tuple[str, str], model.Page] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # Worth a look but not wrong (an unreferenced file, prose close to a withdrawn quote):
+    # printed by `validate` and the build, never a reason to stop.
+    warnings: list[Problem] = field(default_factory=list)
     present: set[tuple[str, str]] = field(default_factory=set)  # (lang, original) of every file, read or not
     preview: bool = False  # local preview: drafts, stories in review and future stories are shown
     today: dt.date = field(default_factory=dt.date.today)  # stories dated later are held back
@@ -279,7 +282,7 @@ def load_site(
     site.problems += _check_unique_slugs(files)
     if not site.problems:
         _apply_withdrawals(site, vocab)
-    for p in site.problems:  # name files as people see them in the repository: docs/stories/…
+    for p in site.problems + site.warnings:  # name files as people see them in the repository: docs/stories/…
         if not p.path.startswith("data/"):
             p.path = f"{docs_dir.name}/{p.path}"
     return site
