@@ -185,8 +185,8 @@ def test_bad_images_are_all_reported(tmp_path: Path) -> None:
     problems = [str(p) for p in load_site(docs, EMPTY_CONSENT).problems]
     assert problems == [
         (
-            "docs/stories/bad/index.md: images[0].src: 'corrupt.jpg' is damaged or incomplete (Truncated File "
-            "Read); re-export it as JPEG"
+            "docs/stories/bad/index.md: images[0].src: 'corrupt.jpg' is damaged or incomplete (the file ends "
+            "before the picture does) (re-export it as JPEG)"
         ),
         (
             "docs/stories/bad/index.md: images[1].src: 'bomb.png' is 30000×30000 pixels, over the 50 megapixel "
@@ -212,6 +212,48 @@ def test_bad_images_are_all_reported(tmp_path: Path) -> None:
     result = build(make_project(tmp_path / "p", docs, EMPTY_CONSENT, cache=tmp_path / "cache"))
     assert result.code != 0 and "Content has 6 problem(s)" in result.output
     assert not result.site.exists() or not any(result.site.rglob("*.webp"))
+
+
+def test_truncated_photo_is_refused_by_validation(tmp_path: Path) -> None:
+    """A JPEG cut short (an interrupted upload) has a sound header; validation decodes it in full and
+    refuses it with page, field, file and fix, so the pre-commit hook catches it before the build."""
+    docs = tmp_path / "docs"
+    photo = phone_photo(docs / "stories/x/photo.jpg", 1200, 900, seed=5)
+    photo.write_bytes(photo.read_bytes()[:-2000])
+    (docs / "stories/x/index.md").write_text(story_markdown(1, image="photo.jpg"))
+    with Image.open(photo) as im:
+        assert im.size == (1200, 900)  # what a header-only check sees
+    problems = [str(p) for p in load_site(docs, EMPTY_CONSENT).problems]
+    assert problems == [
+        (
+            "docs/stories/x/index.md: images[0].src: 'photo.jpg' is damaged or incomplete (the file ends before "
+            "the picture does) (re-export it as JPEG)"
+        )
+    ]
+
+
+def test_decoding_is_remembered_by_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A photo is decoded once: the memo file keeps the verdict by content hash (a copy under another
+    name is not decoded again), and a changed file is decoded anew."""
+    decoded = []
+    real = images.decode_damage
+    monkeypatch.setattr(images, "decode_damage", lambda data: decoded.append(len(data)) or real(data))
+    photo = phone_photo(tmp_path / "a.jpg", 800, 600, seed=6)
+    memo_file = tmp_path / "cache/validated-images.json"
+    memo = images.DecodeMemo(memo_file)
+    images.inspect(photo, memo)
+    images.inspect(photo, memo)
+    memo.save()
+    assert len(decoded) == 1 and memo_file.is_file()
+    warm = images.DecodeMemo(memo_file)
+    (tmp_path / "copy.jpg").write_bytes(photo.read_bytes())
+    images.inspect(photo, warm)
+    images.inspect(tmp_path / "copy.jpg", warm)
+    assert len(decoded) == 1
+    photo.write_bytes(photo.read_bytes()[:-500])
+    with pytest.raises(images.ImageProblem, match="damaged or incomplete"):
+        images.inspect(photo, warm)
+    assert len(decoded) == 2
 
 
 @pytest.mark.parametrize("kind", ["cmyk", "16bit", "palette-transparent", "rgba"])
@@ -262,8 +304,8 @@ def test_phone_downloads_small_images(photo_site: Build, browser: object) -> Non
 
 
 def test_truncated_photo_fails_the_build_and_leaves_no_output(tmp_path: Path) -> None:
-    """A photo whose header is fine but whose data is cut off fails at processing; the cache keeps
-    nothing half-written and the previous site stays in place."""
+    """A photo whose header is fine but whose data is cut off fails the build (validation decodes it);
+    the cache keeps nothing half-written and the previous site stays in place."""
     from msme.publish import atomic_build
 
     docs = _photo_docs(tmp_path)
@@ -276,7 +318,7 @@ def test_truncated_photo_fails_the_build_and_leaves_no_output(tmp_path: Path) ->
     assert atomic_build(project / "mkdocs.yml", tmp_path / "out") != 0
     assert sorted(p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*")) == before
     assert not list((tmp_path / "cache").glob(".tmp-*"))
-    assert not list(tmp_path.glob(".site-*"))
+    assert [p for p in tmp_path.glob(".site-*") if p != (tmp_path / "out").resolve()] == []  # but the site's own
 
 
 def test_story_page_weight_budget(tmp_path: Path, browser: object) -> None:

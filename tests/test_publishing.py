@@ -162,18 +162,81 @@ def _withdraw(tmp_path: Path, *people: str) -> Path:
 
 def test_withdrawn_consent_removes_a_person_everywhere(tmp_path: Path) -> None:
     """Withdraw two real records: the next build names neither in any page, language, list, feed,
-    data file, search index or sitemap; their role stands in their place, their quote is gone."""
+    data file, search index or sitemap; words that fit many people stand in their place (not their
+    role, which names the one person who held it), and their quote and place in the programme are gone."""
     consent = _withdraw(tmp_path, "gonzalo-palenzuela", "lambert-kleinmann")
     result = build(make_project(tmp_path / "p", consent=consent, keep_nav=True))
     assert result.code == 0, result.output
+    assert "is close to a quote by lambert-kleinmann" in result.output  # the text's paraphrase of it
     text = _site_text(result.site)
     for name in ("Gonzalo", "Palenzuela", "Lambert", "Kleinmann"):
         assert text.count(name) == 0, name
     assert "do not regret doing so" not in text  # Kleinmann's quote
     story = result.html("stories/silentium-piano-queens-pianos/index.html")
-    assert "The owner of Silentium Piano runs Silentium Piano" in story
-    event = result.html("de/events/final-conference/index.html")
-    assert "GD EMPL" in event or "DG EMPL" in event
+    assert "A participant runs Silentium Piano" in story and "owner of Silentium Piano" not in story
+    assert "Una persona participante dirige Silentium Piano" in result.html(
+        "es/stories/silentium-piano-queens-pianos/index.html"
+    )
+    event = result.html("events/final-conference/index.html")
+    assert "A speaker closed the conference" in event
+    assert "Labour Mobility" not in event  # his role, in the programme
+    de_event = result.html("de/events/final-conference/index.html")
+    assert "Eine vortragende Person schloss die Konferenz" in de_event and "GD EMPL" in de_event
+
+
+STAND_IN_STORY = """---
+title: Fictional bakers learn to laminate
+summary: A fictional exchange.
+status: published
+published: 2026-01-01
+sending: {name: Example Fictional Bakery, country: ES}
+host: {name: Imaginary Tools GmbH, country: DE}
+collaboration_types: [training]
+people: [{id: jane-fictional, role: the only head baker of Imaginary Tools GmbH}]
+sources:
+  - {title: Fixture, url: "https://example.org/fixture"}
+---
+Jane Fictional welcomed the visiting baker.
+"""
+
+
+@pytest.mark.parametrize(
+    ("replacement", "en", "es"),
+    [
+        ("", "A participant welcomed", "Una persona participante dio"),
+        ("host_representative", "A representative of the host company welcomed", "Una persona representante de"),
+        (
+            "{en: a fictional guest, es: una invitada ficticia, fr: x, it: x, de: x}",
+            "A fictional guest welcomed",
+            "Una invitada ficticia dio",
+        ),
+    ],
+)
+def test_withdrawn_person_becomes_the_records_stand_in(tmp_path: Path, replacement: str, en: str, es: str) -> None:
+    """The words that replace a withdrawn name come from the record (a key into the labels, or its
+    own words per language), by default words that fit many people; never the page's role."""
+    from msme.consent import redact
+    from msme.validate import page_redactions
+
+    docs = tmp_path / "docs"
+    (docs / "stories/x").mkdir(parents=True)
+    (docs / "stories/x/index.md").write_text(STAND_IN_STORY, encoding="utf-8")
+    (docs / "stories/x/index.es.md").write_text(
+        "---\ntranslation_of: 000000000000\n---\nJane Fictional dio la bienvenida al panadero.\n", encoding="utf-8"
+    )
+    record = {"name": "Jane Fictional", "scope": ["name"], "date": "2026-01-01", "basis": "Fixture.", "withdrawn": True}
+    if replacement:
+        record["replacement"] = yaml.safe_load(replacement)
+    consent = tmp_path / "consent.yml"
+    consent.write_text(yaml.safe_dump({"people": {"jane-fictional": record}}, allow_unicode=True), encoding="utf-8")
+    site = load_site(docs, consent)
+    assert site.problems == []
+    texts = {}
+    for lang in ("en", "es"):
+        sf = site.translations("stories/x/index.md").get(lang) or site.originals()[0]
+        texts[lang] = redact(sf.body, page_redactions(site, lang, site.page(lang, "stories/x/index.md")))
+    assert texts["en"].startswith(en) and texts["es"].startswith(es)
+    assert "head baker" not in site.page("en", "stories/x/index.md").model_dump_json()
 
 
 def test_photo_of_withdrawn_person_is_dropped(tmp_path: Path) -> None:

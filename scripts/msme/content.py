@@ -12,6 +12,8 @@ from typing import Any
 import frontmatter
 import yaml
 
+from msme.datafiles import encoding_problem, yaml_problem
+
 TRANSLATION_OF = re.compile(r"^translation_of:\s*[\"']?([0-9a-f]+)[\"']?\s*$", re.MULTILINE)
 _BOOL = "tag:yaml.org,2002:bool"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -110,17 +112,10 @@ def parse_file(path: Path, rel: str, lang: str, original_rel: str) -> SourceFile
     try:
         post = frontmatter.loads(data.decode("utf-8"), handler=_FrontMatter())
     except UnicodeDecodeError as exc:
-        sf.problem = Problem(rel, "(file)", f"is not UTF-8 text ({exc.reason}); save it as UTF-8")
+        sf.problem = Problem(rel, "(file)", encoding_problem(exc, data))
         return sf
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 2}, column {mark.column + 1}" if mark else ""
-        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        sf.problem = Problem(
-            rel,
-            "(front matter)",
-            f"YAML does not parse{where}: {what} (check indentation, and quote values that contain ': ')",
-        )
+        sf.problem = Problem(rel, "(front matter)", yaml_problem(exc, first_line=2))  # line 1 is the opening ---
         return sf
     if not isinstance(post.metadata, dict):
         sf.problem = Problem(rel, "(front matter)", "must be a YAML mapping of field: value lines")

@@ -7,15 +7,19 @@ Work runs in a process pool over the machine's cores.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
 import math
 import os
+import re
 import shutil
+import signal
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +27,7 @@ from pathlib import Path
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from msme import cards
+from msme.paths import ROOT
 
 MAX_BYTES = 20 * 1024 * 1024  # a phone photo is 2–8 MB; anything larger is a mistake or a scan
 MAX_PIXELS = 50_000_000  # 50 MP; a decompression bomb declares far more and is refused unread
@@ -58,8 +63,10 @@ class SourceInfo:
         return max(1, round(self.height * width / self.width))
 
 
-def inspect(path: Path) -> SourceInfo:
-    """Check a photo without decoding it; raise ImageProblem naming what is wrong and the fix."""
+def inspect(path: Path, memo: DecodeMemo | None = None) -> SourceInfo:
+    """Check a photo: its header first (size, format, pixels, location), then that it decodes in
+    full, remembered by content hash in `memo` (default: the repository's); raise ImageProblem
+    naming what is wrong and the fix."""
     if not path.is_file():
         raise ImageProblem(f"file {path.name!r} not found (put the photo next to the page or fix the name)")
     size = path.stat().st_size
@@ -90,16 +97,106 @@ def inspect(path: Path) -> SourceInfo:
                     f"{path.name!r} records where it was taken (a GPS position), which would be "
                     f"published with the repository (remove it: ./dev msme strip-location {_shown(path)})"
                 )
+        damage = (memo or default_memo()).damage(path)
     except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
         raise ImageProblem(
             f"{path.name!r} is not an image that can be read ({exc.__class__.__name__}); "
             "it may be corrupt or in an unsupported format (re-export it as JPEG)"
         ) from exc
     except OSError as exc:
-        raise ImageProblem(f"{path.name!r} is damaged or incomplete ({exc}); re-export it as JPEG") from exc
+        damage = _reason(exc)
     finally:
         Image.MAX_IMAGE_PIXELS = guard
+    if damage:
+        raise ImageProblem(f"{path.name!r} is damaged or incomplete ({damage}) (re-export it as JPEG)")
     return SourceInfo(path, h if orientation in _ROTATED else w, w if orientation in _ROTATED else h)
+
+
+def _reason(exc: Exception) -> str:
+    """Why a photo does not decode, in a few words and without nested brackets."""
+    text = str(exc)
+    if "truncated" in text.lower():
+        return "the file ends before the picture does"
+    return re.sub(r"\s*\(.*?\)", "", text).strip() or exc.__class__.__name__
+
+
+def decode_damage(data: bytes) -> str:
+    """'' when the image decodes to its last pixel, else why not (a truncated upload, a broken copy).
+
+    A JPEG decodes at 1/8 scale: every block of compressed data is still read, twice as fast."""
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            if im.format == "JPEG":
+                im.draft(im.mode, (max(1, im.width // 8), max(1, im.height // 8)))
+            im.load()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        return _reason(exc)
+    return ""
+
+
+DECODE_MEMO = ROOT / ".cache" / "validated-images.json"
+
+
+class DecodeMemo:
+    """Which photos decode in full, by the sha256 of their bytes, kept in one small JSON file so a
+    warm `validate` decodes nothing again; the hash itself is memoised by path, size and mtime, so
+    an unchanged photo is not even re-read."""
+
+    def __init__(self, file: Path | None) -> None:
+        self.file = file
+        self.decoded: dict[str, str] = {}  # sha256 -> "" (decodes) or why not
+        self.hashes: dict[str, list] = {}  # path -> [size, mtime_ns, sha256]
+        self.changed = False
+        try:
+            raw = json.loads(file.read_text(encoding="utf-8")) if file else {}
+        except (OSError, ValueError):
+            raw = {}  # missing or unreadable: start afresh
+        if isinstance(raw, dict) and raw.get("version") == self._version():
+            self.decoded, self.hashes = raw.get("decoded", {}), raw.get("hashes", {})
+
+    @staticmethod
+    def _version() -> str:
+        return f"pillow-{Image.__version__}"  # another decoder may judge a file differently
+
+    def damage(self, path: Path) -> str:
+        """decode_damage() of the file, from the memo when its bytes were judged before."""
+        st = path.stat()
+        known = self.hashes.get(str(path))
+        if known and known[:2] == [st.st_size, st.st_mtime_ns] and known[2] in self.decoded:
+            return self.decoded[known[2]]
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if digest not in self.decoded:
+            self.decoded[digest] = decode_damage(data)
+        self.hashes[str(path)] = [st.st_size, st.st_mtime_ns, digest]
+        self.changed = True
+        return self.decoded[digest]
+
+    def save(self) -> None:
+        """Write the memo if it learnt something, forgetting photos that no longer exist (so test
+        folders do not pile up); a read-only checkout just goes without."""
+        if not self.changed or self.file is None:
+            return
+        self.hashes = {p: v for p, v in self.hashes.items() if Path(p).is_file()}
+        used = {v[2] for v in self.hashes.values()}
+        self.decoded = {d: v for d, v in self.decoded.items() if d in used}
+        data = {"version": self._version(), "decoded": self.decoded, "hashes": self.hashes}
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            _replace(self.file, json.dumps(data, sort_keys=True).encode("utf-8"))
+        except OSError:
+            return
+        self.changed = False
+
+
+_default_memo: list[DecodeMemo] = []
+
+
+def default_memo() -> DecodeMemo:
+    """The repository's memo (.cache/validated-images.json), read once per process."""
+    if not _default_memo:
+        _default_memo.append(DecodeMemo(DECODE_MEMO))
+    return _default_memo[0]
 
 
 def _shown(path: Path) -> str:
@@ -311,9 +408,69 @@ def _produce_safely(args: tuple[Job, Path]) -> tuple[int, str]:
     job, dest = args
     try:
         return _produce(job, dest), ""
+    except _Terminated as exc:  # in a pool worker: its temporary folder is gone, so end now
+        os._exit(exc.code)
     except Exception as exc:
         where = job.source if isinstance(job, PhotoJob) else job.site_path
         return 0, f"{where}: {exc.__class__.__name__}: {exc}"
+
+
+class _Terminated(SystemExit):
+    """SIGTERM in a pool worker (SystemExit: an idle worker exits quietly)."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    signal.signal(signum, signal.SIG_IGN)  # a second SIGTERM must not cut the cleanup short
+    raise _Terminated(128 + signum)
+
+
+def _init_worker() -> None:
+    """A pool worker leaves Ctrl-C to the build, which stops it; SIGTERM removes its unfinished
+    output before it exits."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _terminated)
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    signal.signal(signum, signal.SIG_IGN)  # once: stopping the workers must not be cut short
+    raise SystemExit(128 + signum)
+
+
+@contextlib.contextmanager
+def _sigterm_stops() -> Iterator[None]:
+    """SIGTERM stops the run as Ctrl-C does (an exception, so unfinished outputs are removed)."""
+    if threading.current_thread() is not threading.main_thread():  # only there can Python catch it
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupted)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool that, when the run stops early (Ctrl-C, SIGTERM, an error), cancels what is
+    queued and terminates its workers, leaving no process behind."""
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker)
+    try:
+        yield pool
+    except BaseException:
+        # ProcessPoolExecutor has no public way to stop running workers before Python 3.14.
+        procs, manager = list((pool._processes or {}).values()), pool._executor_manager_thread
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.join(timeout=10)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+        if manager is not None:  # done before exit, or its exit hook races with its cleanup
+            manager.join(timeout=10)
+        raise
+    pool.shutdown()
 
 
 @dataclass
@@ -365,17 +522,17 @@ def run(jobs: Iterable[Job], site_dir: Path, cache_dir: Path, workers: int | Non
     stats = Stats(skipped=len(keyed) - len(todo))
     advance = _progress(len(todo))
     workers = workers or os.cpu_count() or 1
-    if len(todo) > 1 and workers > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
-            results = []
-            for result in pool.map(_produce_safely, todo, chunksize=1):
-                results.append(result)
+    results = []
+    with _sigterm_stops():
+        if len(todo) > 1 and workers > 1:
+            with _pool(min(workers, len(todo))) as pool:
+                for result in pool.map(_produce_safely, todo, chunksize=1):
+                    results.append(result)
+                    advance()
+        else:
+            for item in todo:
+                results.append(_produce_safely(item))
                 advance()
-    else:
-        results = []
-        for item in todo:
-            results.append(_produce_safely(item))
-            advance()
     for (job, _), (size, error) in zip(todo, results, strict=True):
         if error:
             stats.errors.append(error)

@@ -8,12 +8,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval
 from babel.numbers import format_currency, format_decimal, format_percent
 from babel.units import format_unit
 
+from msme.datafiles import read_yaml
 from msme.paths import DATA_DIR
 
 I18N_DIR = DATA_DIR / "i18n"
@@ -30,12 +30,13 @@ def _deep_merge(base: dict, over: dict) -> dict:
 
 @lru_cache(maxsize=32)
 def labels(lang: str, default: str = "en", folder: Path = I18N_DIR) -> dict[str, Any]:
-    """UI labels for `lang`, with the default language filling any key not yet translated."""
-    base = yaml.safe_load((folder / f"{default}.yml").read_text(encoding="utf-8"))
+    """UI labels for `lang`, with the default language filling any key not yet translated (a broken
+    file raises DataFileError; validation reports it first)."""
+    base = read_yaml(folder / f"{default}.yml")
     path = folder / f"{lang}.yml"
     if lang == default or not path.exists():
         return base
-    return _deep_merge(base, yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    return _deep_merge(base, read_yaml(path))
 
 
 # The site writes British English, so English dates read "14 March 2023".

@@ -22,12 +22,12 @@ from pydantic import (
 
 from msme.vocab import Vocab
 
+PARTIAL_DATE_PATTERN = r"^\d{4}-\d{2}(-\d{2})?$"
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"  # ids and URL names: lower-case ASCII letters, digits, hyphens
+
 Text = Annotated[str, Field(min_length=1)]
-PartialDate = Annotated[
-    str,
-    Field(pattern=r"^\d{4}-\d{2}(-\d{2})?$", description="YYYY-MM or YYYY-MM-DD"),
-]
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+PartialDate = Annotated[str, Field(pattern=PARTIAL_DATE_PATTERN, description="YYYY-MM or YYYY-MM-DD")]
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 
 # Where a field's allowed values come from, for tools built on the model (the web editor):
 # a vocabulary in data/vocabularies.yml, or the consent register's ids.
@@ -123,7 +123,7 @@ class PersonRef(Strict):
     """A person named on the page; `id` points to their record in data/consent.yml."""
 
     id: Slug = Field(description="Key of the person's consent record in data/consent.yml.", json_schema_extra=CONSENT)
-    role: Text = Field(description="Neutral wording used if the person's consent is withdrawn.")
+    role: Text = Field(description="The person's role on the page, shown with their quotes (never once withdrawn).")
 
 
 class Quote(Strict):

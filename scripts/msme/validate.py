@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,14 +13,18 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from msme import model
-from msme.consent import ConsentRecord, Redaction, load_register, redact_data, redactions
+from msme import cards, images, model, references
+from msme.consent import PARTICIPANT, SPEAKER, ConsentRecord, Redaction, load_register, redact_data, redactions
 from msme.content import Problem, SourceFile, discover, merge_translation, split_lang
+from msme.datafiles import DATA_TABLES, DataFileError, read_yaml
+from msme.describe import pydantic_error
 from msme.images import ImageProblem, inspect
 from msme.l10n import labels
-from msme.paths import CONSENT_FILE, DOCS_DIR
-from msme.scaffold import PLACEHOLDERS
+from msme.paths import CONSENT_FILE, DATA_DIR, DOCS_DIR
+from msme.sanitize import body_problems
+from msme.scaffold import PLACEHOLDERS, slugify
 from msme.siteconfig import SiteConfig, load_site_config
+from msme.urls import lang_path
 from msme.vocab import Vocab, load_vocab
 
 
@@ -39,6 +45,7 @@ class Site:
     present: set[tuple[str, str]] = field(default_factory=set)  # (lang, original) of every file, read or not
     preview: bool = False  # local preview: drafts, stories in review and future stories are shown
     today: dt.date = field(default_factory=dt.date.today)  # stories dated later are held back
+    data_dir: Path = DATA_DIR  # vocabularies, labels (i18n/), data tables
 
     def page(self, lang: str, original_rel: str) -> model.Page | None:
         """The page in `lang`, or None when that translation does not exist."""
@@ -54,43 +61,8 @@ class Site:
 
 
 def _describe(err: dict[str, Any], ctype: str) -> tuple[str, str]:
-    """Turn one pydantic error into (field path, readable message with a fix)."""
-    loc = list(err["loc"])
-    where = ".".join(str(p) for p in loc) if loc else "(page)"
-    kind, ctx, got = err["type"], err.get("ctx") or {}, err.get("input")
-    if kind == "missing":
-        return where, f"is required (add `{loc[-1]}:` to the front matter)"
-    if kind == "extra_forbidden":
-        allowed = ", ".join(sorted(model.MODELS[ctype].model_fields)) if len(loc) == 1 else ""
-        hint = f"; fields of a {ctype}: {allowed}" if allowed else ""
-        return where, f"is not a known field (check its spelling or remove it{hint})"
-    if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
-        bound = ctx.get("le", ctx.get("ge", ctx.get("lt", ctx.get("gt"))))
-        rel = {
-            "less_than_equal": "at most",
-            "greater_than_equal": "at least",
-            "less_than": "below",
-            "greater_than": "above",
-        }[kind]
-        return where, f"must be {rel} {bound}, got {got!r} (correct the number)"
-    if kind == "literal_error":
-        return where, f"got {got!r}; {err['msg'].lower()} (pick one of these)"
-    if kind.startswith(("date", "datetime")):
-        return where, f"got {got!r}; must be a date written YYYY-MM-DD"
-    if kind == "string_pattern_mismatch":
-        return where, f"got {got!r}; must match {ctx.get('pattern')} (e.g. 2021-05 or 2021-05-03)"
-    if kind == "string_type" and isinstance(got, bool):
-        return where, (
-            f"YAML read this as {'yes' if got else 'no'}/{str(got).lower()}; "
-            'put the value in quotes (e.g. country: "NO" for Norway)'
-        )
-    if kind == "value_error":
-        return where, str(ctx.get("error", err["msg"]))
-    if kind in ("too_short", "string_too_short"):
-        return where, f"is empty; {err['msg'].lower()} (fill it in)"
-    if kind in ("too_long", "string_too_long"):
-        return where, f"{err['msg'].lower()} (shorten it)"
-    return where, f"{err['msg']} (got {got!r})"
+    """Turn one pydantic error into (field path, the project's own message with a fix)."""
+    return pydantic_error(err, model.MODELS[ctype])
 
 
 def _validate_meta(meta: dict[str, Any], sf: SourceFile, vocab: Vocab) -> tuple[model.Page | None, list[Problem]]:
@@ -230,27 +202,33 @@ def load_site(
     consent_file: Path = CONSENT_FILE,
     config: SiteConfig | None = None,
     only: Callable[[str, str], bool] | None = None,
+    data_dir: Path = DATA_DIR,
 ) -> Site:
-    """Parse and validate every content file (or those `only(lang, original)` keeps); problems are
-    collected, never raised."""
+    """Parse and validate every content file (or those `only(lang, original)` keeps) and the data
+    files; problems are collected, never raised."""
     config = config or load_site_config()
-    vocab = load_vocab()
+    vocab, data_problems = _load_data(data_dir, config)
     files = discover(docs_dir, config.locales, config.default.locale, only)
     present = {
         split_lang(p.relative_to(docs_dir).as_posix(), config.locales, config.default.locale)
         for p in docs_dir.rglob("*.md")
     }
     consent, consent_problems = load_register(consent_file)
-    site = Site(config, docs_dir, files, consent, present=present)
-    site.problems += [Problem(f"data/{consent_file.name}", *p.split(": ", 1)) for p in consent_problems]
+    site = Site(config, docs_dir, files, consent, present=present, data_dir=data_dir)
+    site.problems += data_problems
+    site.problems += [Problem(f"data/{consent_file.name}", *p) for p in consent_problems]
+    if not data_problems:
+        site.problems += _check_replacements(site, consent_file)
     by_rel = {f.rel: f for f in files}
     locales = set(config.locales)
     for sf in files:
         if sf.problem:
             site.problems.append(sf.problem)
             continue
+        site.problems += body_problems(sf, docs_dir / sf.rel)  # raw HTML and links the page would lose
         if sf.is_original:
             meta = sf.meta
+            site.problems += _check_names(sf)
             if "translation_of" in meta:
                 site.problems.append(
                     Problem(sf.rel, "translation_of", "belongs in translations only (delete it from the original)")
@@ -261,7 +239,7 @@ def load_site(
             if original is None or original.problem:
                 continue
             meta = merge_translation(original.meta, sf.meta)
-        page, problems = _validate_meta(meta, sf, vocab)
+        page, problems = _validate_meta(meta, sf, vocab) if vocab else (None, [])
         site.problems += problems
         if page is not None and getattr(page, "status", "published") != "draft":
             site.problems += _check_placeholders(sf, meta)
@@ -271,16 +249,23 @@ def load_site(
                     Problem(
                         sf.rel,
                         f"quotes[{i}]",
-                        "is repeated word for word in the text; "
-                        "paraphrase it there, so that withdrawing consent can remove it",
+                        "is repeated word for word in the text "
+                        "(paraphrase it there, so that withdrawing consent can remove it)",
                     )
                 )
         if sf.is_original:
             site.problems += _check_references(sf, meta, docs_dir, consent)
         if page is not None and sf.lang in locales:
             site.pages[(sf.lang, sf.original_rel)] = page
-    site.problems += _check_unique_slugs(files)
-    if not site.problems:
+    site.problems += _check_unique_slugs(files, config)
+    site.problems += _check_card_glyphs(site)
+    site.warnings += _close_to_withdrawn_quotes(site)
+    images.default_memo().save()
+    # Files beside the pages: SVG refused; unreferenced ones (never published) worth a warning.
+    refused, unused = references.check(docs_dir, files, config.locales, config.default.locale, complete=only is None)
+    site.problems += refused
+    site.warnings += unused
+    if not site.problems and vocab:
         _apply_withdrawals(site, vocab)
     for p in site.problems + site.warnings:  # name files as people see them in the repository: docs/stories/…
         if not p.path.startswith("data/"):
@@ -308,11 +293,22 @@ def _check_placeholders(sf: SourceFile, meta: dict[str, Any]) -> list[Problem]:
     return problems
 
 
+def _stand_ins(site: Site, lang: str, page: model.Page) -> dict[str, str]:
+    """What replaces each withdrawn person's name on one page in `lang`: their record's replacement,
+    else a description that fits many people ('a speaker' for the page's speakers, 'a participant'
+    otherwise), never their role, which names the one person who held it."""
+    phrases = labels(lang, site.config.default.locale, site.data_dir / "i18n")["withdrawn_as"]
+    speakers = {s.person for s in getattr(page, "speakers", [])}
+    return {
+        pid: rec.stand_in(lang, phrases, SPEAKER if pid in speakers else PARTICIPANT)
+        for pid, rec in site.consent.items()
+        if rec.withdrawn
+    }
+
+
 def page_redactions(site: Site, lang: str, page: model.Page) -> list[Redaction]:
-    """How withdrawn people are removed from one page: by their role on it, else a neutral phrase."""
-    roles = {p.id: p.role for p in getattr(page, "people", [])}
-    roles |= {s.person: f"{s.role}, {s.affiliation}" for s in getattr(page, "speakers", [])}
-    return redactions(site.consent, roles, labels(lang, site.config.default.locale)["person_withdrawn"])
+    """How withdrawn people are removed from one page's text in `lang` (see _stand_ins)."""
+    return redactions(site.consent, _stand_ins(site, lang, page))
 
 
 def _apply_withdrawals(site: Site, vocab: Vocab) -> None:
@@ -320,19 +316,208 @@ def _apply_withdrawals(site: Site, vocab: Vocab) -> None:
     if not any(rec.withdrawn for rec in site.consent.values()):
         return
     for (lang, rel), page in list(site.pages.items()):
-        rules = page_redactions(site, lang, page)
-        data = redact_data(page.model_dump(mode="json"), rules)
+        words = _stand_ins(site, lang, page)
+        data = redact_data(page.model_dump(mode="json"), redactions(site.consent, words))
+        _forget(data, words)
         site.pages[(lang, rel)] = type(page).model_validate(data, context={"vocab": vocab})
 
 
-def _check_unique_slugs(files: list[SourceFile]) -> list[Problem]:
-    """Two files must never claim the same URL (e.g. stories/a.md and stories/a/index.md)."""
-    seen: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for sf in files:
-        stem = sf.original_rel.removesuffix(".md").removesuffix("/index").removesuffix("index")
-        seen[(sf.lang, stem.rstrip("/"))].append(sf.rel)
-    return [
-        Problem(rels[1], "(slug)", f"has the same URL as {rels[0]} (rename one of them)")
-        for rels in seen.values()
-        if len(rels) > 1
-    ]
+def _forget(data: dict[str, Any], words: dict[str, str]) -> None:
+    """Take withdrawn people out of a page's fields: their quotes and their places in the programme
+    go, and their role (which names them as surely as their name) becomes the stand-in. A speaker
+    stays in `speakers`, so the text keeps calling them 'a speaker'."""
+    if "quotes" in data:
+        data["quotes"] = [q for q in data["quotes"] if q["person"] not in words]
+    for ref in data.get("people", []):
+        ref["role"] = words.get(ref["id"], ref["role"])
+    for speaker in data.get("speakers", []):
+        if speaker["person"] in words:
+            speaker["role"] = speaker["affiliation"] = words[speaker["person"]]
+    for session in data.get("sessions", []):
+        session["speakers"] = [pid for pid in session["speakers"] if pid not in words]
+
+
+def _load_data(data_dir: Path, config: SiteConfig) -> tuple[Vocab | None, list[Problem]]:
+    """Read every data file the site uses (vocabularies, the guides' tables, each language's labels);
+    a broken one is a Problem, and without the vocabularies the pages' fields are not checked."""
+    problems, vocab = [], None
+
+    def check(rel: str, read: Callable[[Path], Any]) -> Any:
+        try:
+            return read(data_dir / rel)
+        except DataFileError as exc:
+            problems.append(Problem(f"data/{rel}", "(file)", str(exc)))
+            return None
+
+    vocab = check("vocabularies.yml", load_vocab)
+    for name, shape in DATA_TABLES.items():
+        check(f"{name}.yml", lambda path, shape=shape: read_yaml(path, shape))
+    for lang in config.locales:  # a language without a file shows the default's labels
+        if lang == config.default.locale or (data_dir / "i18n" / f"{lang}.yml").exists():
+            check(f"i18n/{lang}.yml", read_yaml)
+    return vocab, problems
+
+
+def _check_replacements(site: Site, consent_file: Path) -> list[Problem]:
+    """A record's replacement is a wording every language has, or its own words in every language."""
+    default = site.config.default.locale
+    keys = labels(default, default, site.data_dir / "i18n").get("withdrawn_as", {})
+    problems = []
+    for pid, rec in site.consent.items():
+        where = f"people.{pid}.replacement"
+        if isinstance(rec.replacement, str) and rec.replacement not in keys:
+            problems.append(
+                Problem(
+                    f"data/{consent_file.name}",
+                    where,
+                    f"{rec.replacement!r} is not a wording under withdrawn_as: in data/i18n/{default}.yml "
+                    f"(use one of {', '.join(keys)}, or give the words per language: {{{default}: …}})",
+                )
+            )
+        elif isinstance(rec.replacement, dict):
+            missing = [lang for lang in site.config.locales if not rec.replacement.get(lang)]
+            if missing:
+                problems.append(
+                    Problem(
+                        f"data/{consent_file.name}",
+                        where,
+                        f"has no words for {', '.join(missing)} (add {missing[0]}: … for every language "
+                        "the site is built in, or use a key under withdrawn_as:)",
+                    )
+                )
+    return problems
+
+
+def _check_names(sf: SourceFile) -> list[Problem]:
+    """A page's folders and file name become its URL: lower-case ASCII letters, digits and hyphens
+    only, so that links work as written, in every browser, feed and data file."""
+    *folders, name = sf.original_rel.removesuffix(".md").split("/")
+    for i, part in enumerate([*folders, name]):
+        if not re.fullmatch(model.SLUG_PATTERN, part):
+            what = "folder" if i < len(folders) else "file"
+            return [
+                Problem(
+                    sf.rel,
+                    "(file name)",
+                    f"{part!r} cannot be part of a web address (use lower-case letters a–z, digits and "
+                    f"hyphens only: rename the {what} to {slugify(part)})",
+                )
+            ]
+    return []
+
+
+def _check_card_glyphs(site: Site) -> list[Problem]:
+    """Every title, in every language, can be drawn on its social card (else a card of empty boxes)."""
+    try:
+        cards.font_files()
+    except cards.FontMissing:
+        return []  # the card step itself names the package to install
+    by_key = {(sf.lang, sf.original_rel): sf for sf in site.files}
+    problems, seen = [], set()
+    for (lang, rel), page in site.pages.items():
+        sf = by_key.get((lang, rel))
+        owner = sf.rel if sf is not None and "title" in sf.meta else rel  # an untranslated title is the original's
+        missing = cards.missing_glyphs(page.title)
+        if missing and (owner, page.title) not in seen:
+            seen.add((owner, page.title))
+            shown = " ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
+            codes = ", ".join(f"U+{ord(ch):04X}" for ch in missing[:8])
+            problems.append(
+                Problem(
+                    owner,
+                    "title",
+                    f"has characters the social-card font cannot draw, which would show as empty boxes: "
+                    f"{shown} ({codes}) (write the title in Latin, Greek or Cyrillic letters, without emoji)",
+                )
+            )
+    return problems
+
+
+QUOTE_LIKENESS = 0.6  # share of a withdrawn quote's words found, in order, in one sentence of prose
+MIN_QUOTE_WORDS = 4  # shorter quotes are made of words any text uses
+_SENTENCE = re.compile(r"(?:[^.!?\n]|\n(?![ \t]*\n))+[.!?]*")  # up to . ! ? or a blank line
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def likeness(quote: str, sentence: str) -> float:
+    """Share of the quote's words that the sentence keeps in the same order (1.0: all of them)."""
+    q, s = _words(quote), _words(sentence)
+    matcher = difflib.SequenceMatcher(None, q, s, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks()) / max(len(q), 1)
+
+
+def _close_to_withdrawn_quotes(site: Site) -> list[Problem]:
+    """Sentences of prose, in any language, that keep most of a withdrawn person's quote: a
+    paraphrase identifies them once the quote itself is gone."""
+    default = site.config.default.locale
+    quotes: dict[str, list[tuple[str, str]]] = defaultdict(list)  # lang -> (person, text)
+    for (lang, _), page in site.pages.items():
+        for q in getattr(page, "quotes", []):
+            rec = site.consent.get(q.person)
+            if rec is not None and rec.withdrawn and len(_words(q.text)) >= MIN_QUOTE_WORDS:
+                quotes[lang].append((q.person, q.text))
+    warnings = []
+    for sf in site.files:
+        candidates = set(quotes[sf.lang] + quotes[default])
+        if sf.problem or not candidates:
+            continue
+        raw = (site.docs_dir / sf.rel).read_text(encoding="utf-8")
+        start = raw.find(sf.body)
+        for m in _SENTENCE.finditer(sf.body):
+            for person, text in sorted(candidates):
+                if likeness(text, m.group()) >= QUOTE_LIKENESS:
+                    line = raw.count("\n", 0, start + m.start() + len(m.group()) - len(m.group().lstrip())) + 1
+                    sentence = " ".join(m.group().split())
+                    warnings.append(
+                        Problem(
+                            sf.rel,
+                            f"line {line}",
+                            f"is close to a quote by {person}, who withdrew consent: {sentence[:80]!r} "
+                            "(rewrite it so the quote cannot be recognised, or remove it)",
+                        )
+                    )
+                    break
+    return warnings
+
+
+def _check_unique_slugs(files: list[SourceFile], config: SiteConfig) -> list[Problem]:
+    """Two pages must never claim one URL in any language: stories/a.md and stories/a/index.md; an
+    English page under docs/es/ and the Spanish version of a page (every page is built in every
+    language, translated or shown untranslated); a page where the site generates its own."""
+    # Imported here: media and catalogue import this module.
+    from msme.catalogue import FACETS, LIST_ROOT
+    from msme.media import url_path
+
+    generated = ("stories/map/", "data/", f"{LIST_ROOT}page/", *(f"{LIST_ROOT}{facet}/" for facet in FACETS))
+    by_key = {(sf.lang, sf.original_rel): sf for sf in files}
+    claims: dict[str, str] = {}  # URL -> the file shown there
+    problems: dict[str, Problem] = {}  # one per original
+    for sf in (f for f in files if f.is_original):
+        path = url_path(sf.rel)
+        if path.startswith(generated):
+            problems.setdefault(
+                sf.rel,
+                Problem(
+                    sf.rel,
+                    "(slug)",
+                    f"would be built at {path}, among the pages the site generates "
+                    "(lists, facets, map, data) (rename or move it)",
+                ),
+            )
+        for lang in config.locales:
+            url = lang_path(path, lang, config.default.locale)
+            shown = by_key.get((lang, sf.rel), sf).rel
+            other = claims.setdefault(url, shown)
+            if other != shown:
+                problems.setdefault(
+                    sf.rel,
+                    Problem(
+                        shown,
+                        "(slug)",
+                        f"would be built at {url or '/'}, the same URL as {other} (rename or move one of them)",
+                    ),
+                )
+    return list(problems.values())

@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from msme import l10n, model
 from msme.consent import ConsentRecord
+from msme.datafiles import DATA_TABLES, read_yaml
 from msme.paths import DATA_DIR
 from msme.urls import absolute
 
@@ -152,7 +151,7 @@ def generic(page: model.GenericPage, ctx: Context) -> dict[str, Any]:
 
 def data_table(name: str, ctx: Context, data_dir: Path = DATA_DIR) -> dict[str, Any]:
     """Rows of a data table from data/<name>.yml, localised and sorted by country name."""
-    raw = yaml.safe_load((data_dir / f"{name}.yml").read_text(encoding="utf-8"))
+    raw = read_yaml(data_dir / f"{name}.yml", DATA_TABLES[name])
     if name == "grants":
         rows = sorted(
             (

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from msme.datafiles import DataFileError, read_yaml
 from msme.paths import DATA_DIR
 
 _SINGULAR = {
@@ -42,13 +41,14 @@ class Vocab:
         )
 
 
+VOCAB_FILE = DATA_DIR / "vocabularies.yml"
+
+
 @lru_cache(maxsize=4)
-def load_vocab(path: Path = DATA_DIR / "vocabularies.yml") -> Vocab:
-    """Read the vocabularies file once per process."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return Vocab(
-        countries=raw["countries"],
-        sectors=raw["sectors"],
-        collaboration_types=raw["collaboration_types"],
-        audiences=raw["audiences"],
-    )
+def load_vocab(path: Path = VOCAB_FILE) -> Vocab:
+    """Read the vocabularies file once per process; raise DataFileError naming what is wrong."""
+    raw = read_yaml(path)
+    for kind in _SINGULAR:
+        if not isinstance(raw.get(kind), dict) or not raw[kind]:
+            raise DataFileError(f"has no {kind}: section of `code: label` lines (restore it from the repository)")
+    return Vocab(**{kind: raw[kind] for kind in _SINGULAR})
