@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -45,7 +44,9 @@ def make_project(
     cache: Path | None = None,
 ) -> Path:
     """A throwaway copy of the project config pointing at a copy of `docs` (default: the real docs)."""
-    cfg = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    from msme.siteconfig import dump_editable, load_editable  # keeps !ENV: builds read the environment
+
+    cfg = load_editable(ROOT / "mkdocs.yml")
     target = tmp / "docs"
     shutil.copytree(docs or ROOT / "docs", target)
     if not (target / "assets").exists():
@@ -62,7 +63,7 @@ def make_project(
                 plugin["i18n"]["languages"] = languages
     if not keep_nav:
         cfg.pop("nav", None)
-    (tmp / "mkdocs.yml").write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    (tmp / "mkdocs.yml").write_text(dump_editable(cfg), encoding="utf-8")
     return tmp
 
 

@@ -29,12 +29,20 @@ def server(real_site: Build) -> Iterator[str]:
 
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Content-Security-Policy violations, recorded from before the page's first script.
+CSP_LISTENER = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation",
+  e => window.__csp.push(e.effectiveDirective + " " + (e.blockedURI || "inline")), true);
+"""
 
 
 def _visit(browser: object, url: str, origin: str, width: int = 1280, height: int = 800) -> dict:
-    """Open a page; return its axe violations, console errors, failed and third-party requests."""
+    """Open a page; return its axe violations, console errors, failed and third-party requests and
+    CSP violations."""
     page = browser.new_page(viewport={"width": width, "height": height})
-    seen = {"console": [], "failed": [], "third_party": []}
+    page.add_init_script(CSP_LISTENER)
+    seen = {"console": [], "failed": [], "third_party": [], "csp": []}
     page.on("console", lambda m: seen["console"].append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: seen["console"].append(str(e)))
     page.on("requestfailed", lambda r: seen["failed"].append(r.url))
@@ -48,7 +56,9 @@ def _visit(browser: object, url: str, origin: str, width: int = 1280, height: in
         ),
     )
     page.goto(url, wait_until="networkidle")
-    page.add_script_tag(path=str(AXE))
+    seen["csp"] = page.evaluate("window.__csp")
+    # Evaluated, not added as a <script>: the page's policy rightly refuses inline scripts.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
     seen["axe"] = [f"{v['id']}: {v['nodes'][0]['target']} {v['help']}" for v in result["violations"]]
     page.close()
@@ -57,11 +67,11 @@ def _visit(browser: object, url: str, origin: str, width: int = 1280, height: in
 
 @pytest.mark.parametrize("lang", BUILT_LANGS)
 def test_pages_in_browser(browser: object, server: str, lang: str) -> None:
-    """Home, story list, a story, a guide and the recap: 0 axe violations (WCAG 2.1 A/AA), 0 console
-    errors, 0 failed requests, 0 requests to any other host."""
+    """Home, story list, a story, a guide, the recap, map and data: 0 axe violations (WCAG 2.1 A/AA), 0
+    console errors, 0 failed requests, 0 requests to any other host, 0 CSP violations."""
     origin = urlsplit(server).netloc
     prefix = "" if lang == "en" else f"{lang}/"
-    found = {"axe": [], "console": [], "failed": [], "third_party": []}
+    found = {"axe": [], "console": [], "failed": [], "third_party": [], "csp": []}
     for rel in PAGES:
         for key, items in _visit(browser, server + prefix + rel, origin).items():
             found[key] += [f"{prefix}{rel}: {item}" for item in items]
@@ -69,13 +79,14 @@ def test_pages_in_browser(browser: object, server: str, lang: str) -> None:
     record("console errors", lang, len(found["console"]))
     record("failed requests", lang, len(found["failed"]))
     record("third-party requests", lang, len(found["third_party"]))
-    assert found == {"axe": [], "console": [], "failed": [], "third_party": []}
+    record("CSP violations", lang, len(found["csp"]))
+    assert found == {"axe": [], "console": [], "failed": [], "third_party": [], "csp": []}
 
 
 def test_mobile_story_page(browser: object, server: str) -> None:
     """At 390×844 a story has no axe violations either (reflow, target sizes, contrast)."""
     seen = _visit(browser, server + "stories/euabout-melograno-vita/", urlsplit(server).netloc, 390, 844)
-    assert seen["axe"] == [] and seen["console"] == [] and seen["failed"] == []
+    assert seen["axe"] == [] and seen["console"] == [] and seen["failed"] == [] and seen["csp"] == []
 
 
 @pytest.mark.parametrize(("lang", "query"), [("en", "piano"), ("es", "pianos"), ("de", "Klaviere")])

@@ -26,7 +26,7 @@ def atom(cat: Catalogue) -> bytes:
     fg.id(home)
     fg.title(labels["feed_title"].format(site=site.config.site_name))
     fg.subtitle(labels["feed_subtitle"])
-    fg.author({"name": site.config.site_name})
+    fg.author({"name": site.config.identity.publisher})  # who publishes it (extra.identity)
     fg.link(href=home, rel="alternate")
     fg.link(href=absolute(site.config.site_url, prefix + "feed.xml"), rel="self")
     fg.language(cat.lang)
@@ -49,6 +49,7 @@ def atom(cat: Catalogue) -> bytes:
     for day, url, title, summary, _lang in items:  # feedgen prepends: oldest first gives newest on top
         entry = fg.add_entry()
         entry.id(url)
+        # Title and summary are Atom text (no type="html"): a reader shows markup in them as text.
         entry.title(title)
         entry.link(href=url, rel="alternate")
         entry.summary(summary)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from html import escape
 from pathlib import Path
+
+from msme.sanitize import clean
 
 INDEX = Path("search") / "search_index.json"
 
@@ -21,13 +24,22 @@ def _plain(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
+def safe(doc: dict) -> dict:
+    """An index entry whose title and text hold nothing but allowed HTML.
+
+    Material's search shows both as HTML. They arrive escaped (titles as Markup from the glue,
+    text by Material's own parser); this keeps a slip anywhere upstream from reaching readers."""
+    return {**doc, "title": clean(doc["title"]), "text": clean(doc["text"])}
+
+
 def shape_stories(docs: list[dict], stories: dict[str, str]) -> list[dict]:
     """One compact entry per story instead of one per section.
 
     `stories` maps a story's location to its summary and fact-box words (countries, sector,
-    collaboration types). Titles, summaries, fact-box values and the start of the body are
-    indexed; the rest of a long story is not, which keeps a language's index near 1 KB a
-    story (1.5 MiB budget at 1,000 stories). Guides, events and pages keep every section.
+    collaboration types) as plain text, escaped here. Titles, summaries, fact-box values and
+    the start of the body are indexed; the rest of a long story is not, which keeps a
+    language's index near 1 KB a story (1.5 MiB budget at 1,000 stories). Guides, events and
+    pages keep every section.
     """
     out = []
     for doc in docs:
@@ -36,10 +48,10 @@ def shape_stories(docs: list[dict], stories: dict[str, str]) -> list[dict]:
         if page in stories:
             if anchor:
                 continue  # a story's sections are folded into its one entry
-            text = f"{stories[page]} {_plain(doc['text'])[:STORY_TEXT_CHARS]}"
-            out.append({"location": loc, "title": doc["title"], "text": text})
+            text = f"{escape(stories[page], quote=False)} {_plain(doc['text'])[:STORY_TEXT_CHARS]}"
+            out.append(safe({"location": loc, "title": doc["title"], "text": text}))
         else:
-            out.append(doc)
+            out.append(safe(doc))
     return out
 
 
