@@ -21,7 +21,7 @@ import yaml
 from benchmarks.corpus import phone_photo
 from PIL import Image
 
-from conftest import ROOT, Build, serve
+from conftest import FIXTURES, ROOT, Build, build, make_project, serve
 from msme import editor, images, model
 from msme.content import file_digest
 from msme.siteconfig import load_site_config
@@ -33,8 +33,8 @@ SERVER = ROOT / "tools/node_modules/decap-server/dist/index.js"
 LOCALES = ["en", "es", "fr", "it", "de"]
 
 
-def _config(people: list[str] | None = None) -> dict:
-    return editor.config(load_vocab(), people or ["ana-lopez"], LOCALES, {"name": "github"}, "https://x.example/")
+def _config(local_port: int | None = None) -> dict:
+    return editor.config(load_vocab(), LOCALES, {"name": "github"}, "https://x.example/", local_port)
 
 
 def _fields(cfg: dict, collection: str) -> dict[str, dict]:
@@ -78,24 +78,99 @@ def test_editor_fields_follow_the_content_model() -> None:
     assert fields["sending"]["i18n"] and not fields.get("period", {}).get("i18n")
 
 
-def test_editor_offers_only_people_with_consent() -> None:
-    fields = _fields(_config(["ana-lopez", "ben-marx"]), "stories")
-    for path in ("people[].id", "quotes[].person", "images[].people"):
-        assert [o["value"] for o in fields[path]["options"]] == ["ana-lopez", "ben-marx"], path
+def test_editor_offers_no_list_of_people() -> None:
+    """Consent ids are typed and checked against the slug pattern: the public config lists nobody."""
+    expected = {
+        "stories": {"people[].id", "quotes[].person", "images[].people"},
+        "events": {"speakers[].person", "sessions[].speakers", "quotes[].person", "images[].people"},
+    }
+    for collection, paths in expected.items():
+        fields = _fields(_config(), collection)
+        for path in paths:
+            field = fields[path].get("field", fields[path])  # a list of ids: one text per item
+            assert (field["widget"], "options" in field, field["pattern"][1]) == ("string", False, editor.CONSENT_HINT)
+            assert re.fullmatch(field["pattern"][0], "ana-lopez") and not re.fullmatch(field["pattern"][0], "Ana López")
+
+
+def test_markdown_previews_are_sanitised() -> None:
+    """Decap renders the text as HTML in its preview pane: every markdown widget sanitises it."""
+    cfg = _config()
+    markdown = [f for c in cfg["collections"] for f in _fields(cfg, c["name"]).values() if f["widget"] == "markdown"]
+    assert len(markdown) == len(cfg["collections"])
+    assert all(f["sanitize_preview"] is True for f in markdown)
+
+
+def test_local_backend_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decap's local backend is configured only under ./dev editor (MSME_EDITOR_LOCAL: its port)."""
+    monkeypatch.delenv(editor.LOCAL_ENV, raising=False)
+    assert editor.local_port() is None and "local_backend" not in _config(editor.local_port())
+    monkeypatch.setenv(editor.LOCAL_ENV, "8081")
+    cfg = _config(editor.local_port())
+    assert cfg["local_backend"] == {"url": "http://localhost:8081/api/v1"}
+    assert editor.origins(cfg)[0] == ["https://api.github.com", "http://localhost:8081"]
+    monkeypatch.setenv(editor.LOCAL_ENV, "1; rm -rf")
+    with pytest.raises(ValueError, match="port"):
+        editor.local_port()
 
 
 def test_the_built_site_serves_the_editor(real_site: Build) -> None:
+    """/admin/ has Decap from the site itself, a strict policy, no local backend, and names nobody."""
     admin = real_site.site / "admin"
-    cfg = yaml.safe_load((admin / "config.yml").read_text(encoding="utf-8"))
-    site = load_site()
-    consented = sorted(p for p, r in site.consent.items() if not r.withdrawn)
-    assert sorted(o["value"] for o in _fields(cfg, "stories")["people[].id"]["options"]) == consented
+    text = (admin / "config.yml").read_text(encoding="utf-8")
+    cfg = yaml.safe_load(text)
+    assert "local_backend" not in cfg and "localhost" not in text
+    for pid, record in load_site().consent.items():  # drafts' people included: nobody is named
+        assert pid not in text and record.name not in text, pid
     assert cfg["i18n"] == {"structure": "multiple_files", "locales": LOCALES, "default_locale": "en"}
     page = (admin / "index.html").read_text(encoding="utf-8")
     assert 'content="noindex, nofollow"' in page
-    assert "http" not in page  # Decap's code is served from the site itself, no CDN
+    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', page).group(1)
+    assert "script-src 'self' 'unsafe-eval';" in policy and "connect-src 'self' blob: https://gitlab.com;" in policy
+    assert "<script>" not in page  # no inline script: the policy allows none
+    assert "//" not in "".join(re.findall(r'(?:src|href)="([^"]*)"', page))  # Decap's code from the site, no CDN
     assert (admin / "decap-cms.js").stat().st_size > 1_000_000
     assert "/admin/" not in (real_site.site / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_pkce_backends_need_no_server_of_our_own() -> None:
+    """GitLab signs in with PKCE by default, its API under base_url; Gitea's and Forgejo's too."""
+    gitlab = editor.backend_config({"name": "gitlab", "repo": "team/site", "app_id": "a1", "base_url": ""})
+    assert gitlab == {
+        "name": "gitlab",
+        "repo": "team/site",
+        "app_id": "a1",
+        "auth_type": "pkce",
+        "base_url": "https://gitlab.com",
+        "auth_endpoint": "oauth/authorize",
+        "api_root": "https://gitlab.com/api/v4",
+    }
+    forgejo = editor.backend_config({"name": "forgejo", "repo": "t/s", "app_id": "b2", "base_url": "https://git.test/"})
+    assert forgejo["api_root"] == "https://git.test/api/v1" and "auth_type" not in forgejo
+    assert editor.backend_config({"name": "github", "repo": "t/s", "app_id": ""}) == {"name": "github", "repo": "t/s"}
+
+
+def test_deployed_editor_shows_its_gitlab_login(browser: object, tmp_path: Path) -> None:
+    """With a PKCE backend and no local one, /admin/ loads under its policy and shows GitLab's
+    sign-in, having asked no other host for anything."""
+    backend = {"name": "gitlab", "repo": "fictional-team/site", "branch": "main", "app_id": "0123abcd"}
+    cfg = editor.config(load_vocab(), LOCALES, backend, "https://x.example/")
+    editor.write(tmp_path, ROOT / "tools/node_modules", cfg)
+    hosts: set[str] = set()
+    with serve(tmp_path) as base:
+        page = browser.new_page(viewport={"width": 1024, "height": 700})
+        page.add_init_script(
+            "window.msmeViolations = []; document.addEventListener('securitypolicyviolation', e =>"
+            " window.msmeViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+        )
+        page.on("request", lambda r: hosts.add(urlsplit(r.url).hostname or r.url.split(":")[0]))
+        page.goto(base + "admin/")
+        button = page.get_by_role("button", name="Login with GitLab")
+        button.wait_for()
+        page.screenshot(path=str(tmp_path / "editor-login.png"))
+        assert button.is_enabled()
+        assert _violations(page) == []
+        page.close()
+    assert hosts <= {"127.0.0.1", "data", "blob"}, hosts
 
 
 def _free_port() -> int:
@@ -104,22 +179,28 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.fixture(scope="module")
+def local_editor(tmp_path_factory: pytest.TempPathFactory) -> tuple[Build, int]:
+    """A site built as `./dev editor` builds it: its editor uses the local backend on a free port."""
+    port = _free_port()
+    project = make_project(tmp_path_factory.mktemp("local"), FIXTURES / "xss", FIXTURES / "consent-empty.yml")
+    result = build(project, {editor.LOCAL_ENV: str(port)})
+    assert result.code == 0, result.output
+    return result, port
+
+
 @pytest.fixture
-def repo(tmp_path: Path, real_site: Build) -> Iterator[tuple[Path, str]]:
+def repo(tmp_path: Path, local_editor: tuple[Build, int]) -> Iterator[tuple[Path, str]]:
     """A copy of the repository's content with decap-server writing into it, and the editor
-    (from the real build) served next to it; yields (copy, editor URL)."""
+    (from a build for the local backend) served next to it; yields (copy, editor URL)."""
     if not SERVER.is_file():
         pytest.fail(f"{SERVER} missing: run `npm ci --prefix tools` (./dev test does it)", pytrace=False)
+    built, port = local_editor
     shutil.copytree(ROOT / "docs", tmp_path / "docs")
     shutil.copytree(ROOT / "data", tmp_path / "data")
-    shutil.copytree(real_site.site / "admin", tmp_path / "site" / "admin")
+    shutil.copytree(built.site / "admin", tmp_path / "site" / "admin")
     (tmp_path / "site/assets").mkdir()
-    shutil.copy(real_site.site / "assets/logo.svg", tmp_path / "site/assets")  # the editor's icon
-    port = _free_port()
-    cfg_path = tmp_path / "site/admin/config.yml"
-    cfg = yaml.safe_load(cfg_path.read_text(encoding="utf-8"))
-    cfg["local_backend"] = {"url": f"http://localhost:{port}/api/v1"}
-    cfg_path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    shutil.copy(built.site / "assets/logo.svg", tmp_path / "site/assets")  # the editor's icon
     env = {**os.environ, "MODE": "fs", "GIT_REPO_DIRECTORY": str(tmp_path), "PORT": str(port), "BIND_HOST": "127.0.0.1"}
     log = tmp_path / "decap-server.log"
     with log.open("w") as out:
@@ -167,8 +248,12 @@ def _choose(page: object, name: str, text: str, index: int = 0) -> None:
 
 def _open(browser: object, url: str, hosts: set[str] | None = None) -> object:
     """A logged-in editor page (the local backend's login is one button); `hosts` collects
-    the host of every request it makes."""
+    the host of every request it makes; _violations() lists what its policy blocked."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.add_init_script(
+        "window.msmeViolations = []; document.addEventListener('securitypolicyviolation', e =>"
+        " window.msmeViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));"
+    )
     if hosts is not None:
         page.on("request", lambda r: hosts.add(urlsplit(r.url).hostname or r.url.split(":")[0]))
         page.on("response", lambda r: hosts.add(f"failed: {r.url}") if r.status >= 400 else None)
@@ -176,6 +261,11 @@ def _open(browser: object, url: str, hosts: set[str] | None = None) -> object:
     page.get_by_role("button", name="Login").click()
     page.get_by_text("Restoring pianos from Spain to Belgium").wait_for()  # existing stories are listed
     return page
+
+
+def _violations(page: object) -> list[str]:
+    """Everything the editor page's Content-Security-Policy blocked so far."""
+    return page.evaluate("window.msmeViolations")
 
 
 def _save(page: object) -> None:
@@ -228,10 +318,12 @@ def test_a_story_written_in_the_web_editor_passes_validation(
     try:
         _write_new_story(page, url, photo)
         _save(page)
+        violations = _violations(page)
     finally:
         page.screenshot(path=str(tmp_path / "editor.png"), full_page=True)
         page.close()
     assert not errors, errors
+    assert violations == []
     # Decap's code, its configuration and its backend: all local, all found
     assert "localhost" in hosts and hosts <= {"localhost", "data", "blob"}, hosts
     folder = root / "docs/stories/web-editor-test-a-bakery-learns-to-export"
@@ -275,6 +367,7 @@ def test_editing_a_story_keeps_translations_honest(
             field = _in_pane(page, locale, "summary")
             page.fill(field, page.input_value(field) + extra)
         _save(page)
+        assert _violations(page) == []
     finally:
         page.close()
     folder = root / "docs/stories/silentium-piano-queens-pianos"
@@ -319,6 +412,7 @@ def test_adapter_rules(browser: object, repo: tuple[Path, str]) -> None:
             };
         }"""
         )
+        assert _violations(page) == []
     finally:
         page.close()
     assert result["repo"] == ["docs/stories/x/index.md", "docs/stories/x/index.es.md", "docs/guides/faq.v2.md"]

@@ -2,32 +2,47 @@
 
 Collections and fields are derived from `msme.model`, so the form and the validator cannot
 disagree: required fields, maximum lengths, patterns, number ranges and controlled values (countries,
-sectors, collaboration types, consent ids) come from the definitions the build validates with.
+sectors, collaboration types) come from the definitions the build validates with. Consent ids are
+typed, not picked from a list: config.yml is public, and a list would name everyone on record.
 Which fields a translator sees comes from `model.TRANSLATABLE`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
+import os
 import shutil
 import types
 import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from msme import l10n, model
+from msme import csp, l10n, model
 from msme.scaffold import GUIDE_TEXT, RECAP_TEXT, STORY_TEXT
 from msme.vocab import Vocab
 
 ASSETS = Path(__file__).parent / "editor_assets"
 DIST = "decap-cms/dist"  # inside tools/node_modules
+LOCAL_ENV = "MSME_EDITOR_LOCAL"  # decap-server's port, set by `./dev editor` only
+CONSENT_HINT = "A consent id from data/consent.yml: lower-case letters, digits and hyphens, e.g. firstname-lastname"
+# Where each Git host's API and the pictures Decap shows (the editor's avatar) come from,
+# unless the backend sets api_root.
+HOSTS = {
+    "github": ("https://api.github.com", ("https://avatars.githubusercontent.com",)),
+    "gitlab": ("https://gitlab.com", ("https://gitlab.com", "https://secure.gravatar.com")),
+    "gitea": ("https://try.gitea.io", ()),  # Decap's default; a real Gitea sets api_root
+    "forgejo": ("https://v10.next.forgejo.org", ()),  # Decap's default; a real Forgejo sets api_root
+    "bitbucket": ("https://api.bitbucket.org", ()),
+}
 
 
 @dataclass(frozen=True)
@@ -87,13 +102,12 @@ def _constraint(metadata: list[Any], name: str) -> Any:
 class _Builder:
     """Turns pydantic fields into Decap field definitions."""
 
-    def __init__(self, vocab: Vocab, consent_ids: list[str]) -> None:
+    def __init__(self, vocab: Vocab) -> None:
         self.choices: dict[str, list[dict[str, str]]] = {
             "countries": [{"label": f"{c} – {l10n.country(c, 'en')}", "value": c} for c in vocab.countries],
             "sectors": [{"label": f"{k} – {v}", "value": k} for k, v in vocab.sectors.items()],
             "collaboration_types": [{"label": v, "value": k} for k, v in vocab.collaboration_types.items()],
             "audiences": [{"label": v, "value": k} for k, v in vocab.audiences.items()],
-            "consent": [{"label": i, "value": i} for i in consent_ids],
         }
 
     def fields(self, cls: type[BaseModel], prefix: str = "") -> list[dict[str, Any]]:
@@ -128,6 +142,8 @@ class _Builder:
 
     def widget(self, name: str, bare: Any, metadata: list[Any], path: str, choices: str | None) -> dict[str, Any]:
         origin = typing.get_origin(bare)
+        if choices == "consent":  # typed, checked by validation: the public config names nobody
+            return self.consent_id(name, bare, metadata)
         if choices:
             multiple = origin is list
             return {"widget": "select", "options": self.choices[str(choices)], "multiple": multiple}
@@ -158,6 +174,16 @@ class _Builder:
             out["pattern"] = [rf"^[\s\S]{{0,{longest}}}$", f"At most {longest} characters"]
         return out
 
+    def consent_id(self, name: str, bare: Any, metadata: list[Any]) -> dict[str, Any]:
+        """A consent id typed as text (a list of them: one text per item), with its pattern."""
+        if typing.get_origin(bare) is list:
+            item, item_meta, _ = _unwrap(typing.get_args(bare)[0])
+            return {
+                "widget": "list",
+                "field": {"name": "item", "label": _label(name)} | self.consent_id(name, item, item_meta),
+            }
+        return {"widget": "string", "pattern": [_constraint(metadata, "pattern"), CONSENT_HINT]}
+
 
 def _translatable(path: str, field: dict[str, Any]) -> bool:
     """A leaf a translation may set, or a container with such a leaf inside."""
@@ -166,15 +192,48 @@ def _translatable(path: str, field: dict[str, Any]) -> bool:
     return model.is_translatable(path)
 
 
+def local_port() -> int | None:
+    """decap-server's port while `./dev editor` runs (MSME_EDITOR_LOCAL), else None: a built site
+    never offers Decap's local backend, which writes to whatever machine runs one."""
+    value = os.environ.get(LOCAL_ENV, "")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise ValueError(f"{LOCAL_ENV}={value!r}: must be decap-server's port, e.g. 8081")
+    return int(value)
+
+
+# Git hosts whose sign-in runs in the browser alone (OAuth with PKCE: an application id, no
+# server of the site's own): their API's path under the host's address.
+PKCE_API = {"gitlab": "/api/v4", "gitea": "/api/v1", "forgejo": "/api/v1"}
+GITLAB = "https://gitlab.com"
+
+
+def backend_config(backend: dict[str, Any]) -> dict[str, Any]:
+    """Decap's `backend` from the identity block: blank settings left out; GitLab signs in with
+    PKCE (Gitea and Forgejo always do) and each PKCE host's API sits under its base_url.
+    GitHub has no PKCE: it needs an OAuth proxy as base_url (DEPLOY.md)."""
+    out = {k: v for k, v in backend.items() if v not in ("", None)}
+    name = out.get("name", "")
+    if name == "gitlab":
+        out.setdefault("auth_type", "pkce")
+        out.setdefault("base_url", GITLAB)
+        out.setdefault("auth_endpoint", "oauth/authorize")
+    if name in PKCE_API and "base_url" in out:
+        out.setdefault("api_root", out["base_url"].rstrip("/") + PKCE_API[name])
+    return out
+
+
 def config(
     vocab: Vocab,
-    consent_ids: list[str],
     locales: list[str],
     backend: dict[str, Any],
     site_url: str,
+    local_port: int | None = None,
 ) -> dict[str, Any]:
-    """The Decap CMS configuration (config.yml) for the site's content types."""
-    builder = _Builder(vocab, consent_ids)
+    """The Decap CMS configuration (config.yml) for the site's content types; with `local_port`,
+    Decap's local backend (decap-server on that port) as well."""
+    builder = _Builder(vocab)
     collections = []
     for c in COLLECTIONS:
         fields = builder.fields(model.MODELS[c.ctype])
@@ -183,6 +242,7 @@ def config(
                 "name": "body",
                 "label": "Text",
                 "widget": "markdown",
+                "sanitize_preview": True,  # the preview pane shows the text as HTML on the editor's origin
                 "default": c.body + "\n",
                 "hint": "The text of the page, in short paragraphs, only from the sources listed. "
                 "Facts, activities and results go in the fields above.",
@@ -208,9 +268,10 @@ def config(
                 "fields": fields,
             }
         )
+    local = {"local_backend": {"url": f"http://localhost:{local_port}/api/v1"}} if local_port else {}
     return {
-        "backend": backend,
-        "local_backend": True,
+        "backend": backend_config(backend),
+        **local,
         "publish_mode": "simple",
         "site_url": site_url,
         "media_folder": "docs/assets/uploads",
@@ -219,6 +280,21 @@ def config(
         "i18n": {"structure": "multiple_files", "locales": locales, "default_locale": locales[0]},
         "collections": collections,
     }
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def origins(cfg: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(API origins, picture origins) the editor may reach: its Git host's (API, sign-in, avatars)
+    and, under `./dev editor`, the local backend's."""
+    backend = cfg["backend"]
+    default_api, pictures = HOSTS.get(backend.get("name", ""), ("", ()))
+    urls = (backend.get("api_root") or default_api, backend.get("base_url"), cfg.get("local_backend", {}).get("url"))
+    api = list(dict.fromkeys(_origin(u) for u in urls if u))
+    return api, list(dict.fromkeys([*api, *pictures]))
 
 
 def page_depths() -> dict[str, int]:
@@ -248,8 +324,11 @@ def write(site_dir: Path, node_modules: Path, cfg: dict[str, Any]) -> Path:
     page = (ASSETS / "index.html").read_text(encoding="utf-8")
     # JSON in a <script>: "<" escaped so no value can close the element.
     page = page.replace("{{settings}}", json.dumps(settings).replace("<", "\\u003c"))
+    # In a double-quoted attribute: quotes in the policy stay readable, only '"' needs escaping.
+    page = page.replace("{{csp}}", html.escape(csp.editor_policy(*origins(cfg)), quote=False).replace('"', "&quot;"))
     (out / "index.html").write_text(page, encoding="utf-8")
-    shutil.copyfile(ASSETS / "adapter.js", out / "adapter.js")
+    for name in ("start.js", "adapter.js"):
+        shutil.copyfile(ASSETS / name, out / name)
     text = yaml.dump(cfg, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=120)
     (out / "config.yml").write_text("# Generated from the content model (scripts/msme/editor.py).\n" + text, "utf-8")
     return out

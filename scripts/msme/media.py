@@ -7,8 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from msme import cards, l10n
-from msme.images import CardJob, PhotoJob, SourceInfo, inspect
+from msme import cards, l10n, references
+from msme.content import split_lang
+from msme.images import CardJob, PhotoJob, SourceInfo, inspect, is_raster
 from msme.model import Event, Story
 from msme.validate import Site
 
@@ -38,6 +39,23 @@ def is_built(site: Site, original_rel: str) -> bool:
     if page is None or site.preview:
         return page is not None
     return is_public(page, site.today)
+
+
+def published_files(site: Site) -> set[str]:
+    """Docs-relative paths of the files that built pages (and their translations) reference."""
+    return references.referenced(sf for sf in site.files if is_built(site, sf.original_rel))
+
+
+def publishes(site: Site, src_uri: str, used: set[str]) -> bool:
+    """Whether a file of docs/ goes into the site as it is: a built page, one of the site's own
+    assets, or a file a built page links to (`used`: published_files). Never an original photo:
+    photos are published as processed variants only, without their metadata."""
+    locales, default = site.config.locales, site.config.default.locale
+    if src_uri.endswith(".md"):
+        return is_built(site, split_lang(src_uri, locales, default)[1])
+    if references.is_site_asset(src_uri):
+        return True
+    return not is_raster(src_uri) and references.is_used(src_uri, used, locales, default)
 
 
 def is_public(page: Any, today: Any) -> bool:

@@ -14,6 +14,8 @@ from msme.urls import absolute
 
 LICENCE = "CC-BY-4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+# A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # Field name -> description. Names are stable: add fields, never rename or remove one.
 STORY_FIELDS: dict[str, str] = {
@@ -127,7 +129,7 @@ def to_json(records: list[dict[str, Any]], fields: dict[str, str], cat: Catalogu
         json.dumps(
             {
                 "title": title,
-                "publisher": cat.site.config.site_name,
+                "publisher": cat.site.config.identity.publisher,
                 "license": LICENCE,
                 "license_url": LICENCE_URL,
                 "language": cat.lang,
@@ -142,13 +144,26 @@ def to_json(records: list[dict[str, Any]], fields: dict[str, str], cat: Catalogu
     )
 
 
+def csv_cell(value: Any) -> Any:
+    """One CSV cell: lists joined with ';', None empty, and text a spreadsheet would run as a
+    formula (=, +, -, @, tab, carriage return first) prefixed with ' as OWASP advises. Numbers
+    stay numbers: a negative count is not a formula."""
+    if isinstance(value, list):
+        value = ";".join(value)
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(records: list[dict[str, Any]], fields: dict[str, str]) -> str:
-    """The dataset as CSV with a header row; lists joined with ';'."""
+    """The dataset as CSV with a header row (cells: csv_cell; the JSON keeps values as they are)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\n")
     writer.writeheader()
     for rec in records:
-        writer.writerow({k: ";".join(v) if isinstance(v, list) else ("" if v is None else v) for k, v in rec.items()})
+        writer.writerow({k: csv_cell(v) for k, v in rec.items()})
     return out.getvalue()
 
 

@@ -9,16 +9,18 @@ spans all languages, is written after the merge from the entries each worker rec
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+import time
 from pathlib import Path
 
-from msme import sitemap
+from msme import hosting, sitemap
+from msme.publish import group, mkdocs_command
 from msme.siteconfig import load_site_config
 
 ENTRIES = "sitemap-entries.json"  # a worker's sitemap entries, removed after the merge
@@ -36,24 +38,38 @@ def owner(rel: str, locales: list[str]) -> str:
     return locales[0]
 
 
-def _worker(config: Path, out: Path, langs: list[str]) -> tuple[int, str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "MSME_ONLY_LANGS": ",".join(langs)}
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(out)]
-    proc = subprocess.run(cmd, env=env, cwd=config.parent, capture_output=True, text=True, check=False)
-    return proc.returncode, proc.stdout + proc.stderr
+def _run_workers(config: Path, work: Path, locales: list[str], jobs: int) -> dict[str, tuple[int, str]]:
+    """Build each language in its own process group, `jobs` at a time, into work/<lang>; return
+    each language's exit code and output. Leaving early (a signal) ends every group still running."""
+    results: dict[str, tuple[int, str]] = {}
+    waiting = list(locales)
+    with contextlib.ExitStack() as stack:
+        running: dict[str, subprocess.Popen] = {}
+        while waiting or running:
+            while waiting and len(running) < jobs:
+                lang = waiting.pop(0)
+                log = stack.enter_context((work / f"{lang}.log").open("w+", encoding="utf-8"))
+                env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "MSME_ONLY_LANGS": lang}
+                cmd = mkdocs_command(config, work / lang, "-q")
+                running[lang] = stack.enter_context(
+                    group(cmd, env=env, cwd=config.parent, stdout=log, stderr=subprocess.STDOUT)
+                )
+            for lang, proc in list(running.items()):
+                if proc.poll() is not None:
+                    del running[lang]
+                    results[lang] = proc.returncode, (work / f"{lang}.log").read_text(encoding="utf-8")
+            time.sleep(0.05)
+    return results
 
 
 def build(config: Path, dest: Path, jobs: int | None = None) -> int:
-    """Build into `dest` (which must not exist) with one worker per language; 0 on success."""
+    """Build into `dest` (which must be empty) with one worker per language; 0 on success."""
     site_config = load_site_config(config)
     locales = site_config.locales
     work = Path(tempfile.mkdtemp(prefix=".parallel-", dir=dest.parent))
     try:
         outs = {lang: work / lang for lang in locales}
-        with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
-            results = dict(
-                zip(locales, pool.map(lambda lang: _worker(config, outs[lang], [lang]), locales), strict=True)
-            )
+        results = _run_workers(config, work, locales, jobs or os.cpu_count() or 1)
         failed = {lang: out for lang, (code, out) in results.items() if code != 0}
         if failed:
             for lang, output in failed.items():
@@ -71,6 +87,7 @@ def build(config: Path, dest: Path, jobs: int | None = None) -> int:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(path, target)
         sitemap.write(dest, entries, site_config)
+        print(hosting.finish(dest, site_config.site_url, locales))
         return 0
     finally:
         shutil.rmtree(work, ignore_errors=True)
