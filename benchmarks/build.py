@@ -20,10 +20,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-import yaml
-
 from benchmarks.corpus import write_corpus
-from msme.siteconfig import load_site_config
+from msme.siteconfig import dump_editable, load_editable, load_site_config
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": f"{ROOT / 'scripts'}:{ROOT}", "NO_MKDOCS_2_WARNING": "1"}
@@ -31,7 +29,7 @@ ENV = {**os.environ, "PYTHONPATH": f"{ROOT / 'scripts'}:{ROOT}", "NO_MKDOCS_2_WA
 
 def project(tmp: Path, docs: Path, *, stock: bool = False) -> Path:
     """A config for the corpus: the project's own, or a stock Material + static-i18n one."""
-    cfg = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    cfg = load_editable(ROOT / "mkdocs.yml")
     cfg["docs_dir"] = str(docs)
     if stock:
         cfg["theme"] = {"name": "material", "font": False, "language": "en"}
@@ -43,7 +41,7 @@ def project(tmp: Path, docs: Path, *, stock: bool = False) -> Path:
         cfg.setdefault("extra", {})["consent_file"] = str(ROOT / "data/consent.yml")
         cfg["extra"]["image_cache"] = str(tmp / "cache")
     tmp.mkdir(parents=True, exist_ok=True)
-    (tmp / "mkdocs.yml").write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    (tmp / "mkdocs.yml").write_text(dump_editable(cfg), encoding="utf-8")
     return tmp / "mkdocs.yml"
 
 

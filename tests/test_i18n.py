@@ -224,12 +224,12 @@ def test_polish_without_content_builds(tmp_path: Path) -> None:
 
 def test_site_under_a_sub_path(tmp_path: Path) -> None:
     """With site_url under a sub-path, canonical and hreflang URLs include it; links stay relative."""
-    import yaml
+    from msme.siteconfig import dump_editable, load_editable
 
     project = make_project(tmp_path, keep_nav=True)
-    cfg = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    cfg = load_editable(project / "mkdocs.yml")
     cfg["site_url"] = "https://example.org/programmes/mobilise/"
-    (project / "mkdocs.yml").write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    (project / "mkdocs.yml").write_text(dump_editable(cfg), encoding="utf-8")
     result = build(project)
     assert result.code == 0, result.output
     html = result.html("it/about/index.html")

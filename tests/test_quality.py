@@ -9,7 +9,8 @@ from collections import Counter
 import pytest
 
 from conftest import ROOT, Build, lang_of, record, require_tool
-from msme import linkcheck
+from msme import linkcheck, seo
+from msme.siteconfig import load_site_config
 from test_i18n import BUILT_LANGS
 
 VNU = ROOT / "tools/node_modules/vnu-jar/build/dist/vnu.jar"
@@ -80,7 +81,9 @@ def _types(page: linkcheck.ParsedPage) -> dict[str, dict]:
 
 
 def test_structured_data(real_site: Build, pages: dict) -> None:
-    """JSON-LD parses everywhere; Article on stories, Event on the recap, Organization on every page."""
+    """JSON-LD parses everywhere; on every page the configured publisher as Organization (not the
+    programme) and the site, about the programme; Article on stories, by the publisher; Event on the recap."""
+    identity, programme_url = load_site_config().identity, seo.PROGRAMME_URL
     bad = []
     for rel, page in pages.items():
         if rel.endswith("404.html"):
@@ -89,13 +92,20 @@ def test_structured_data(real_site: Build, pages: dict) -> None:
         org = types.get("Organization", {})
         if not all(org.get(k) for k in ("name", "url", "logo")):
             bad.append(f"{rel}: Organization incomplete")
+        if org.get("name") != identity.publisher or programme_url in org.get("sameAs", []):
+            bad.append(f"{rel}: Organization is not the configured publisher")
+        if types.get("WebSite", {}).get("about", {}).get("url") != programme_url:
+            bad.append(f"{rel}: WebSite is not about the programme")
         if '<article class="msme-story">' in (real_site.site / rel).read_text(encoding="utf-8"):
             art = types.get("Article", {})
-            for key in ("headline", "image", "datePublished", "author", "publisher"):
+            for key in ("headline", "image", "datePublished", "author", "publisher", "about"):
                 if not art.get(key):
                     bad.append(f"{rel}: Article lacks {key}")
             if len(art.get("headline", "")) > 110:
                 bad.append(f"{rel}: Article headline over 110 characters")
+            by, about = art.get("author", {}).get("name"), art.get("about", {}).get("url")
+            if by != identity.publisher or about != programme_url:
+                bad.append(f"{rel}: Article not by the publisher about the programme")
         if rel.endswith("events/final-conference/index.html"):
             ev = types.get("Event", {})
             for key in ("name", "startDate", "location", "image", "description", "organizer"):

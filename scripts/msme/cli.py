@@ -122,10 +122,22 @@ def build(
     jobs: int = typer.Option(
         1, help="Processes building languages at once; the output is identical (on 2 cores, 1 is faster)."
     ),
+    production: bool = typer.Option(
+        False, "--production", help="Build for publication: refuse placeholders and authoring modes (DEPLOY.md)."
+    ),
 ) -> None:
     """Validate and build the site strictly; the previous site stays in place if anything fails."""
+    from msme import golive
     from msme.publish import atomic_build
 
+    if production:
+        refused = golive.check(config)
+        for problem in refused:
+            typer.echo(str(problem), err=True)
+        if refused:
+            typer.echo(f"Not ready for production: {len(refused)} problem(s); nothing was built.", err=True)
+            raise typer.Exit(1)
+        os.environ[golive.PRODUCTION_ENV] = "1"  # every build process checks again (mkdocs_hooks)
     code = atomic_build(config, dest, jobs=jobs)
     raise typer.Exit(code)
 

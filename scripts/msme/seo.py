@@ -6,29 +6,61 @@ import json
 from typing import Any
 
 from msme import model
+from msme.siteconfig import SiteConfig
+from msme.urls import absolute
 
 PROGRAMME = "MobiliseSME"
-PROGRAMME_URL = "https://mobilise-sme.eu/"
+PROGRAMME_URL = "https://mobilise-sme.eu/"  # the programme's own site
 
 
-def organization(site_url: str, logo_url: str) -> dict[str, Any]:
-    """The programme as a schema.org Organization."""
+def programme() -> dict[str, Any]:
+    """The programme as a schema.org Organization: what the site is about."""
     return {
         "@type": "Organization",
         "name": PROGRAMME,
         "alternateName": "Mobility Exchange Programme for SME Staff",
-        "url": site_url,
-        "logo": logo_url,
-        "sameAs": [PROGRAMME_URL],
+        "url": PROGRAMME_URL,
     }
 
 
+def home(config: SiteConfig) -> str:
+    """The site's address, with the trailing slash MkDocs gives it."""
+    return absolute(config.site_url, "")
+
+
+def publisher(config: SiteConfig, logo_url: str) -> dict[str, Any]:
+    """Who publishes the site (mkdocs.yml extra.identity) as a schema.org Organization; the
+    programme itself (sameAs its own site) only when the identity says it is the publisher."""
+    ident = config.identity
+    org: dict[str, Any] = {"@type": "Organization", "name": ident.publisher, "url": home(config), "logo": logo_url}
+    if ident.legal_name:
+        org["legalName"] = ident.legal_name
+    if ident.email:
+        org["email"] = ident.email
+    if ident.publisher_is_programme:
+        org["alternateName"] = programme()["alternateName"]
+        org["sameAs"] = [PROGRAMME_URL]
+    return org
+
+
 def structured_data(
-    page: model.Page, *, lang: str, url: str, image: str, site_url: str, logo_url: str
+    page: model.Page, *, lang: str, url: str, image: str, config: SiteConfig, logo_url: str
 ) -> list[dict[str, Any]]:
-    """JSON-LD objects for a page: Article for stories, Event for events, Organization everywhere."""
-    org = organization(site_url, logo_url)
-    items: list[dict[str, Any]] = [{"@context": "https://schema.org", **org}]
+    """JSON-LD objects for a page: the publisher everywhere, the site (about the programme), and
+    Article for stories or Event for events."""
+    org = publisher(config, logo_url)
+    items: list[dict[str, Any]] = [
+        {"@context": "https://schema.org", **org},
+        {
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": config.site_name,
+            "url": home(config),
+            "inLanguage": lang,
+            "publisher": org,
+            "about": programme(),
+        },
+    ]
     if isinstance(page, model.Story):
         items.append(
             {
@@ -42,6 +74,7 @@ def structured_data(
                 "mainEntityOfPage": url,
                 "author": org,
                 "publisher": org,
+                "about": programme(),
             }
         )
     elif isinstance(page, model.Event):

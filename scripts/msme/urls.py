@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 
 def default_path(url: str, lang: str, default: str) -> str:
@@ -21,6 +21,11 @@ def lang_path(path: str, lang: str, default: str) -> str:
 def absolute(site_url: str, path: str) -> str:
     """Absolute URL under site_url, which may itself sit under a sub-path."""
     return urljoin(site_url if site_url.endswith("/") else site_url + "/", path)
+
+
+def base_path(site_url: str) -> str:
+    """The path of site_url on its host, starting and ending with '/' ('https://x.eu/a/b' -> '/a/b/')."""
+    return urlsplit(absolute(site_url or "/", "")).path or "/"
 
 
 def relative(target: str, current: str) -> str:
