@@ -35,8 +35,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 from msme import (
     catalogue,
     charts,
+    csp,
     editor,
     feeds,
+    golive,
+    hosting,
     htmlfix,
     images,
     l10n,
@@ -44,6 +47,8 @@ from msme import (
     opendata,
     parallel,
     preview,
+    publisher,
+    sanitize,
     search,
     seo,
     sitemap,
@@ -85,6 +90,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Validate all content once per build; any problem stops the build with the full list."""
     if _nested_build(config) and "site" in _state:
         return config
+    if golive.production():  # MSME_PRODUCTION=1: placeholders and authoring modes never go live
+        refused = golive.check(Path(config.config_file_path))
+        if refused:
+            listing = "\n".join(f"  {p}" for p in refused)
+            raise PluginError(f"Not ready for production, {len(refused)} problem(s):\n{listing}")
     root = Path(config.config_file_path).parent
     consent = root / config.extra.get("consent_file", "data/consent.yml")
     site_config = load_site_config(Path(config.config_file_path))
@@ -144,12 +154,12 @@ def _original(site: Site, src_uri: str) -> str:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Leave out unpublished stories, and every original photo: only processed images are published."""
+    """Publish from docs/ only what built pages use (msme.media.publishes); theme files pass."""
     site = _site()
+    if "published" not in _state:  # once per build, not once per language
+        _state["published"] = media.published_files(site)
     for file in list(files):
-        if (images.is_raster(file.src_uri) and not file.src_uri.startswith("assets/")) or (
-            file.src_uri.endswith(".md") and not media.is_built(site, _original(site, file.src_uri))
-        ):
+        if file.src_dir == config.docs_dir and not media.publishes(site, file.src_uri, _state["published"]):
             files.remove(file)
     return files
 
@@ -183,7 +193,16 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if not _prepare(page, site, _lang(config), _original(site, page.file.src_uri)):
         return markdown
     rules = page_redactions(site, page.meta["msme_text_lang"], page.__dict__["msme_model"])
+    try:  # {{ publisher }}, {{ legal_name }}, {{ email }}: mkdocs.yml's extra.identity
+        markdown = publisher.fill(markdown, site.config.identity)
+    except ValueError as exc:
+        raise PluginError(f"{page.file.src_uri}: {exc}") from None
     return redact(markdown, rules) if rules else markdown
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Remove from the rendered text everything outside the allow-list (script, on…= handlers, javascript: links)."""
+    return sanitize.clean(html)
 
 
 def _alternates(site: Site, key: str, path: str) -> list[dict[str, str]]:
@@ -290,9 +309,7 @@ def _head(site: Site, model: object, page: Page, path: str) -> dict:
     image = urls.absolute(site.config.site_url, media.card_path(text_lang, path))
     url = page.canonical_url or urls.absolute(site.config.site_url, page.url)
     logo = urls.absolute(site.config.site_url, "assets/logo.svg")
-    items = seo.structured_data(
-        model, lang=text_lang, url=url, image=image, site_url=site.config.site_url, logo_url=logo
-    )
+    items = seo.structured_data(model, lang=text_lang, url=url, image=image, config=site.config, logo_url=logo)
     return {
         "type": "article" if isinstance(model, Story) else "website",
         "url": url,
@@ -350,6 +367,7 @@ _BYTECODE = _MemoryBytecodeCache()
 def on_env(env, config: MkDocsConfig, files: Files):
     """Share compiled templates across language builds; keep the env for the generated pages."""
     env.bytecode_cache = _BYTECODE
+    env.globals["msme_csp"] = csp.page_policy()  # the <meta> policy of every page (main.html)
     _state["env"] = env
     return env
 
@@ -450,7 +468,7 @@ def _datasets(cat: catalogue.Catalogue, page_url: str) -> dict:
         "modified": l10n.date(opendata.last_modified(cat) or None, cat.lang),
         "modified_iso": opendata.last_modified(cat),
         "licence_url": opendata.LICENCE_URL,
-        "publisher": cat.site.config.site_name,
+        "publisher": cat.site.config.identity.publisher,
     }
 
 
@@ -504,18 +522,18 @@ def _finish_site(config: MkDocsConfig) -> None:
 
     report = status(site, only=built)
     (site_dir / "translation-status.txt").write_text(format_status(report, site, only=built) + "\n", encoding="utf-8")
+    if not site.preview and not os.environ.get("MSME_ONLY_LANGS"):  # parallel.build does it after merging
+        log.info(hosting.finish(site_dir, site.config.site_url, site.config.locales))
 
 
 def _write_editor(config: MkDocsConfig, site: Site, site_dir: Path) -> None:
     """The web editor at /admin/, configured from the content model."""
     settings = config.extra.get("editor", {})
-    people = [pid for pid, record in site.consent.items() if not record.withdrawn]
-    cfg = editor.config(
-        load_vocab(), people, site.config.locales, dict(settings.get("backend", {})), site.config.site_url
-    )
     try:
+        backend = dict(settings.get("backend", {}))
+        cfg = editor.config(load_vocab(), site.config.locales, backend, site.config.site_url, editor.local_port())
         editor.write(site_dir, TOOLS, cfg)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, ValueError) as exc:
         raise PluginError(str(exc)) from None
 
 
