@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import gzip
 import http.client
+import os
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +16,7 @@ from pathlib import Path
 import brotli
 import pytest
 
-from conftest import CHROMIUM, Build, record, require_tool
+from conftest import CHROMIUM, ROOT, Build, record, require_tool
 from msme import csp, hosting
 from test_i18n import BUILT_LANGS
 
@@ -167,3 +169,14 @@ def test_nginx_config_is_deterministic(real_site: Build) -> None:
     first = hosting.nginx_config(rules, "/srv/site")
     assert first == hosting.nginx_config(rules, "/srv/site")
     assert "location /es/ {" in first and "error_page 404 /es/404.html;" in first
+
+
+def test_nginx_command_prints_the_config(real_site: Build) -> None:
+    """`./dev msme nginx --root …` prints the file the tests serve with; without a site it says so."""
+    cmd = [sys.executable, "-m", "msme", "nginx", "--root", "/srv/site"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
+    proc = subprocess.run([*cmd, "--site", str(real_site.site)], capture_output=True, text=True, env=env, check=False)
+    rules = hosting.rules_for(real_site.site, "/", BUILT_LANGS[1:])
+    assert proc.returncode == 0 and proc.stdout == hosting.nginx_config(rules, "/srv/site")
+    missing = subprocess.run([*cmd, "--site", "/nonexistent"], capture_output=True, text=True, env=env, check=False)
+    assert missing.returncode == 1 and "no built site here (run ./dev build first)" in missing.stderr

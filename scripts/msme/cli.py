@@ -143,6 +143,25 @@ def build(
 
 
 @app.command()
+def nginx(
+    root: str = typer.Option(..., help="Folder nginx serves the site from (it holds the built site)."),
+    site: Path = typer.Option(ROOT / "site", help="The built site whose headers, assets and languages to serve."),
+    listen: str = typer.Option("80", help="nginx's listen value, e.g. '443 ssl' with your certificate lines."),
+    server_name: str = typer.Option("_", help="The host name(s) nginx answers for."),
+) -> None:
+    """Print a Debian nginx site file for the built site: its policies, headers, caching and 404 pages."""
+    from msme import hosting, urls
+    from msme.siteconfig import load_site_config
+
+    cfg = load_site_config()
+    if not (site / "index.html").is_file():
+        typer.echo(f"{site}: no built site here (run ./dev build first)", err=True)
+        raise typer.Exit(1)
+    rules = hosting.rules_for(site, urls.base_path(cfg.site_url), cfg.locales[1:])
+    typer.echo(hosting.nginx_config(rules, root, listen=listen, server_name=server_name), nl=False)
+
+
+@app.command()
 def serve(
     addr: str = typer.Option("127.0.0.1:8000", help="Address to serve on."),
     lang: str = typer.Option("en", help="The language to preview besides the default."),
