@@ -274,6 +274,11 @@ def test_a_reader_never_finds_the_site_missing(tmp_path: Path) -> None:
             new = Path(tempfile.mkdtemp(prefix=PREFIX, dir=tmp_path))
             (new / "index.html").write_text(f"site {i}")
             switch(site, new)
+            # The folder a switch leaves is removed at the next one; builds are minutes apart.
+            # 5 ms still leaves a two-rename switch hundreds of misses, while no reader stalls
+            # that long between following the link and opening the file (under load one did,
+            # with switches microseconds apart).
+            time.sleep(0.005)
     finally:
         done.set()
         reader.join()
