@@ -93,7 +93,6 @@
     .then(function (data) {
       var params = new URLSearchParams(window.location.search);
       selects.forEach(function (s) { if (params.get(s.name)) s.value = params.get(s.name); });
-      form.hidden = false;
       form.addEventListener("change", function () { apply(data.records, true); });
       form.addEventListener("reset", function () { window.setTimeout(function () { apply(data.records, true); }, 0); });
       form.addEventListener("submit", function (event) { event.preventDefault(); });
