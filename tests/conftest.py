@@ -92,6 +92,16 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return result
 
 
+def bakery_story(people_and_quotes: str, text: str) -> str:
+    """A published fictional story naming jane-fictional: `people_and_quotes` are its YAML lines."""
+    return (
+        "---\ntitle: Fictional bakers learn to laminate\nsummary: A fictional exchange.\nstatus: published\n"
+        "published: 2026-01-01\nsending: {name: Example Fictional Bakery, country: ES}\n"
+        "host: {name: Imaginary Tools GmbH, country: DE}\ncollaboration_types: [training]\n"
+        f'{people_and_quotes}sources:\n  - {{title: Fixture, url: "https://example.org/fixture"}}\n---\n{text}'
+    )
+
+
 # Counts the quality tests record, printed at the end of every run (the issue asks to see them).
 QUALITY_COUNTS: dict[str, dict[str, int]] = {}
 

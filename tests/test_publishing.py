@@ -10,7 +10,7 @@ import yaml
 from benchmarks.corpus import phone_photo, story_markdown
 from typer.testing import CliRunner
 
-from conftest import FIXTURES, ROOT, build, make_project
+from conftest import FIXTURES, ROOT, bakery_story, build, make_project
 from msme import translations
 from msme.cli import app
 from msme.validate import load_site
@@ -184,20 +184,10 @@ def test_withdrawn_consent_removes_a_person_everywhere(tmp_path: Path) -> None:
     assert "Eine vortragende Person schloss die Konferenz" in de_event and "GD EMPL" in de_event
 
 
-STAND_IN_STORY = """---
-title: Fictional bakers learn to laminate
-summary: A fictional exchange.
-status: published
-published: 2026-01-01
-sending: {name: Example Fictional Bakery, country: ES}
-host: {name: Imaginary Tools GmbH, country: DE}
-collaboration_types: [training]
-people: [{id: jane-fictional, role: the only head baker of Imaginary Tools GmbH}]
-sources:
-  - {title: Fixture, url: "https://example.org/fixture"}
----
-Jane Fictional welcomed the visiting baker.
-"""
+STAND_IN_STORY = bakery_story(
+    "people: [{id: jane-fictional, role: the only head baker of Imaginary Tools GmbH}]\n",
+    "Jane Fictional welcomed the visiting baker.\n",
+)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, build, make_project
+from conftest import FIXTURES, ROOT, bakery_story, build, make_project
 from msme.validate import load_site
 
 EMPTY_CONSENT = FIXTURES / "consent-empty.yml"
@@ -45,16 +45,21 @@ def test_five_mistakes_reported_in_one_run() -> None:
     assert [str(p) for p in site.problems] == FIVE_MISTAKES
 
 
-def test_validate_command_lists_all_and_fails() -> None:
-    """The validate command prints every problem and exits non-zero."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "msme", "validate", "--docs", str(FIXTURES / "broken"), "--consent", str(EMPTY_CONSENT)],
+def _validate_command(docs: Path, consent: Path) -> subprocess.CompletedProcess[str]:
+    """`msme validate` run as a person runs it, in its own process."""
+    return subprocess.run(
+        [sys.executable, "-m", "msme", "validate", "--docs", str(docs), "--consent", str(consent)],
         capture_output=True,
         text=True,
         cwd=ROOT,
         check=False,
         env={"PYTHONPATH": str(ROOT / "scripts"), "PATH": "/usr/bin:/bin"},
     )
+
+
+def test_validate_command_lists_all_and_fails() -> None:
+    """The validate command prints every problem and exits non-zero."""
+    proc = _validate_command(FIXTURES / "broken", EMPTY_CONSENT)
     assert proc.returncode == 1
     for line in FIVE_MISTAKES:
         assert line in proc.stderr
@@ -334,14 +339,7 @@ def test_validate_command_reports_a_broken_register(tmp_path: Path) -> None:
     """A consent register with a byte that is not UTF-8 is a line of the validate command, not a traceback."""
     consent = tmp_path / "consent.yml"
     consent.write_bytes(b"people:\n  jane-fictional:\n    name: Jos\xe9\n")
-    proc = subprocess.run(
-        [sys.executable, "-m", "msme", "validate", "--docs", str(FIXTURES / "broken"), "--consent", str(consent)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-        env={"PYTHONPATH": str(ROOT / "scripts"), "PATH": "/usr/bin:/bin"},
-    )
+    proc = _validate_command(FIXTURES / "broken", consent)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert (
         "data/consent.yml: (file): is not UTF-8 text: byte 0xe9 on line 3 cannot be read (save the file as UTF-8)"
@@ -386,24 +384,13 @@ def test_consent_records_in_the_projects_words(tmp_path: Path) -> None:
     ]
 
 
-WITHDRAWN_QUOTE = """---
-title: Fictional bakers learn to laminate
-summary: A fictional exchange.
-status: published
-published: 2026-01-01
-sending: {name: Example Fictional Bakery, country: ES}
-host: {name: Imaginary Tools GmbH, country: DE}
-collaboration_types: [training]
-people: [{id: jane-fictional, role: the head baker}]
-quotes: [{text: our bakers learnt to laminate dough in half the time, person: jane-fictional}]
-sources:
-  - {title: Fixture, url: "https://example.org/fixture"}
----
-Jane Fictional runs Example Fictional Bakery.
-The bakers learnt to laminate dough in a week.
+WITHDRAWN_QUOTE = bakery_story(
+    "people: [{id: jane-fictional, role: the head baker}]\n"
+    "quotes: [{text: our bakers learnt to laminate dough in half the time, person: jane-fictional}]\n",
+    "Jane Fictional runs Example Fictional Bakery.\nThe bakers learnt to laminate dough in a week.\n\n"
+    "The bakers learnt to laminate dough.\n",
+)
 
-The bakers learnt to laminate dough.
-"""
 WITHDRAWN_QUOTE_FR = """---
 translation_of: 000000000000
 quotes: [{text: nos boulangers ont appris à feuilleter la pâte très vite}]

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from markdown_it import MarkdownIt
-
 from msme.content import Problem, SourceFile, split_lang
+from msme.markdown_reader import parser
 
 SITE_ASSETS = "assets/"
 UPLOADS = "assets/uploads/"  # the web editor's media library: content, not the site's own files
@@ -32,19 +31,13 @@ def is_site_asset(rel: str) -> bool:
     return rel.startswith(SITE_ASSETS) and not rel.startswith(UPLOADS)
 
 
-@cache
-def _parser() -> MarkdownIt:
-    # The Markdown the site is built with: CommonMark plus tables (mkdocs.yml's `tables`).
-    return MarkdownIt("commonmark").enable("table")
-
-
 @lru_cache(maxsize=16384)  # validation and on_files both ask, for every text of a build
 def body_links(markdown: str) -> tuple[str, ...]:
     """Addresses of every Markdown link and image in a text, in order."""
     if "[" not in markdown:  # no link or image possible: skip the parse (most stories)
         return ()
     out = []
-    for token in _parser().parse(markdown):
+    for token in parser().parse(markdown):
         for child in token.children or []:
             attr = "src" if child.type == "image" else "href" if child.type == "link_open" else None
             if attr and isinstance(value := child.attrGet(attr), str):

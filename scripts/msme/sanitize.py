@@ -16,10 +16,10 @@ from pathlib import Path
 
 import nh3
 from markdown.extensions.attr_list import AttrListTreeprocessor, get_attrs_and_remainder
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from msme.content import Problem, SourceFile
+from msme.markdown_reader import parser
 
 # Every element the site's Markdown produces (core syntax, tables, toc, admonition, attr_list),
 # plus a few inline ones a writer may reasonably type as HTML. No forms, frames, media, SVG or
@@ -172,17 +172,6 @@ def _attr_list_problems(text: str, after: str, last: bool, header: bool) -> Iter
                 yield problem.replace(f" on <{tag}>", " (set with {: … })")
 
 
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark").enable("table")
-    # Accept every address as a link, as Python-Markdown does, so a javascript: link is seen
-    # (markdown-it would otherwise leave it as text, and this check would miss it).
-    md.validateLink = lambda url: True
-    return md
-
-
-_MD = _parser()
-
-
 def _inline_problems(token: Token, header: bool) -> Iterator[tuple[int, str]]:
     """Problems in one inline token's children: raw HTML, addresses and attribute lists."""
     line, after, text, run = (token.map or [0])[0], "start", "", (0, "start")
@@ -213,7 +202,7 @@ def markdown_problems(body: str) -> list[tuple[int, str]]:
     show HTML as text, are never flagged."""
     found: list[tuple[int, str]] = []
     opened = ""
-    for token in _MD.parse(body):
+    for token in parser().parse(body):
         if token.type == "html_block" and token.map:
             found += [(token.map[0] + offset, p) for offset, p in _html_problems(token.content)]
         elif token.type == "inline" and token.map:
