@@ -21,6 +21,7 @@ import urllib.request
 from pathlib import Path
 
 from benchmarks.corpus import write_corpus
+from msme.build import BuildOptions
 from msme.siteconfig import dump_editable, load_editable, load_site_config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,7 +126,7 @@ def _free_port() -> int:
 def serve_loop(config: Path, story: Path) -> float:
     """Seconds from saving a change to one story until the preview serves it."""
     port = _free_port()
-    env = {**ENV, "MSME_PREVIEW": "1", "MSME_SERVE_SCOPE": "1"}
+    env = {**ENV, "MSME_BUILD": BuildOptions(preview=True, serve_scope=True).to_json()}
     proc = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}"],
         env=env,
@@ -176,8 +177,8 @@ def main() -> None:
         "project, cold image cache": timed_build(ours, tmp / "site"),
         "project, warm cache": timed_build(ours, tmp / "site"),
         f"project, warm, parallel ({os.cpu_count()} processes)": timed_parallel(ours, tmp / "site-par"),
-        "project without lists/feeds/data (MSME_NO_GENERATORS)": timed_build(
-            ours, tmp / "site-nogen", {**ENV, "MSME_NO_GENERATORS": "1"}
+        "project without lists/feeds/data (generators: false)": timed_build(
+            ours, tmp / "site-nogen", {**ENV, "MSME_BUILD": BuildOptions(generators=False).to_json()}
         ),
         "stock Material + static-i18n": timed_build(stock, tmp / "site-stock"),
     }
@@ -186,7 +187,7 @@ def main() -> None:
     warm, with_gen, without_gen = (
         runs["project, warm cache"],
         runs["project, warm cache"][0],
-        runs["project without lists/feeds/data (MSME_NO_GENERATORS)"][0],
+        runs["project without lists/feeds/data (generators: false)"][0],
     )
     print(f"\n{'build':<56}{'seconds':>9}{'peak MiB':>10}")
     for name, (seconds, mib) in runs.items():

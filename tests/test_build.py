@@ -121,3 +121,54 @@ def test_markup_in_front_matter_is_escaped(tmp_path: Path) -> None:
     listing = result.html("stories/index.html")
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Fictional exchange</a>" in listing
     assert "<script>alert(1)" not in listing
+
+
+def test_build_options_round_trip_and_refuse_bad_values() -> None:
+    """MSME_BUILD carries every option as JSON; a bad value stops the build with its name and what it takes."""
+    import datetime as dt
+
+    import pytest
+
+    from msme.build import BuildOptions
+
+    options = BuildOptions(preview=True, today=dt.date(2030, 1, 1), only_langs=("fr",), serve_stories=5)
+    assert BuildOptions.from_environ(options.environ({})) == options
+    assert BuildOptions.from_environ({}) == BuildOptions() and BuildOptions().to_json() == "{}"
+    for text, message in (
+        ('{"preview": "1"}', "MSME_BUILD: preview='1': must be true or false"),
+        ('{"today": "soon"}', "MSME_BUILD: today='soon': must be a date as YYYY-MM-DD"),
+        ('{"serve_stories": 0}', "MSME_BUILD: serve_stories=0: must be a whole number above 0"),
+        ('{"previews": true}', "MSME_BUILD: unknown option(s) previews"),
+        ("preview", "MSME_BUILD: not JSON"),
+    ):
+        with pytest.raises(ValueError, match=re.escape(message)):
+            BuildOptions.from_json(text)
+    assert set(BuildOptions(preview=True, generators=False).authoring()) == {"preview", "generators"}
+
+
+def test_material_markup_is_valid_without_repairs(real_site: Build) -> None:
+    """The overridden partials emit no autocomplete on checkboxes, no empty tabindex, and no label
+    pointing at a control the page lacks (what the Nu HTML Checker flagged in Material's markup)."""
+    from lxml import html as lxml_html
+
+    pages = [p for p in real_site.site.rglob("*.html") if "admin" not in p.parts]
+    assert len(pages) > 50
+    for path in pages:
+        tree = lxml_html.fromstring(path.read_bytes())
+        ids = set(tree.xpath("//@id"))
+        where = path.relative_to(real_site.site)
+        assert not tree.xpath("//input[@type='checkbox'][@autocomplete]"), where
+        assert not tree.xpath("//*[@tabindex='']"), where
+        assert {f for f in tree.xpath("//label/@for") if f not in ids} == set(), where
+
+
+def test_generated_pages_are_rendered_by_mkdocs_and_not_indexed(real_site: Build) -> None:
+    """List, facet, map and data pages exist in every language, carry the search base of their
+    language, and are not entries of the search index (their stories are)."""
+    fr_map = real_site.html("fr/stories/map/index.html")
+    config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', fr_map).group(1))
+    assert config["base"] == "../../"
+    index = json.loads((real_site.site / "fr/search/search_index.json").read_text(encoding="utf-8"))
+    locations = {d["location"].partition("#")[0] for d in index["docs"]}
+    assert "stories/map/" not in locations and "data/" not in locations
+    assert (real_site.site / "de/data/index.html").exists() and (real_site.site / "stories/map/index.html").exists()

@@ -23,7 +23,7 @@ FACET_PAGES = [
     "stories/country/be/",
     "stories/country/it/",
     "stories/type/training/",
-    "stories/year/2026/",
+    "stories/year/2021/",
 ]
 
 

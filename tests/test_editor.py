@@ -154,7 +154,7 @@ def test_deployed_editor_shows_its_gitlab_login(browser: object, tmp_path: Path)
     sign-in, having asked no other host for anything."""
     backend = {"name": "gitlab", "repo": "fictional-team/site", "branch": "main", "app_id": "0123abcd"}
     cfg = editor.config(load_vocab(), LOCALES, backend, "https://x.example/")
-    editor.write(tmp_path, ROOT / "tools/node_modules", cfg)
+    editor.write(tmp_path, ROOT / "tools", cfg)
     hosts: set[str] = set()
     with serve(tmp_path) as base:
         page = browser.new_page(viewport={"width": 1024, "height": 700})

@@ -17,6 +17,8 @@ from mkdocs.config import load_config
 
 from conftest import ROOT, Build, build, make_project
 from msme import golive, linkcheck, publisher, seo, sitemap
+from msme.build import ENV as BUILD_ENV
+from msme.build import BuildOptions
 from msme.siteconfig import EnvTag, Identity, Language, SiteConfig, dump_editable, load_editable, load_site_config
 from msme.validate import load_site
 
@@ -119,8 +121,7 @@ def test_authoring_modes_and_local_editing_are_refused(
     """Preview, a fixed date, Decap's local backend and a second, differing editor backend are refused."""
     for name, value in REAL.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setenv("MSME_PREVIEW", "1")
-    monkeypatch.setenv("MSME_TODAY", "2030-01-01")
+    monkeypatch.setenv("MSME_BUILD", '{"preview": true, "today": "2030-01-01"}')
     monkeypatch.setenv("MSME_EDITOR_LOCAL", "8081")
     cfg = load_editable(CONFIG)
     cfg["extra"]["editor"] = {"backend": {"name": "github", "repo": "someone/else"}, "local_backend": True}
@@ -129,8 +130,8 @@ def test_authoring_modes_and_local_editing_are_refused(
     assert refused == [
         "mkdocs.yml: extra.editor.backend",
         "mkdocs.yml: local_backend",
-        "environment: MSME_PREVIEW",
-        "environment: MSME_TODAY",
+        "environment: MSME_BUILD.preview",
+        "environment: MSME_BUILD.today",
         "environment: MSME_EDITOR_LOCAL",
     ]
 
@@ -216,8 +217,8 @@ def test_identity_from_the_environment_reaches_every_page(clean_env: dict, tmp_p
 
 
 def test_mkdocs_build_with_the_production_flag_refuses_placeholders(clean_env: dict, tmp_path: Path) -> None:
-    """A plain `mkdocs build` with MSME_PRODUCTION=1 (as the pipelines run it) stops on the same lines."""
-    result = build(make_project(tmp_path), {**clean_env, "MSME_PRODUCTION": "1"})
+    """A plain `mkdocs build` with production options (as the pipelines run it) stops on the same lines."""
+    result = build(make_project(tmp_path), {**clean_env, "MSME_BUILD": '{"production": true}'})
     assert result.code != 0
     assert "Not ready for production, 5 problem(s):" in result.output
     assert all(line in result.output for line in REFUSED_TODAY)
@@ -332,8 +333,8 @@ def test_github_workflow_publishes_the_production_build_daily() -> None:
     where = [next(i for i, r in enumerate(runs) if cmd in r) for cmd in order]
     assert where == sorted(where)
     prod = steps[where[2]]
-    assert prod["env"]["MSME_PRODUCTION"] == "1"
-    assert set(prod["env"]) - {"MSME_PRODUCTION"} == _identity_variables()
+    assert BuildOptions.from_json(prod["env"][BUILD_ENV]).production
+    assert set(prod["env"]) - {BUILD_ENV} == _identity_variables()
     assert all("env" not in s for i, s in enumerate(steps) if i != where[2])
     assert "env" not in build_job and "env" not in flow
     uses = [s.get("uses", "").split("@")[0] for s in steps]
@@ -348,7 +349,7 @@ def test_gitlab_pipeline_publishes_the_production_build() -> None:
     assert ci["stages"] == ["validate", "test", "build", "deploy"]
     assert "unset" in ci["test"]["script"][0] and ci["test"]["script"][-1] == "./dev test"
     assert ci["build"]["script"] == ["./dev build --production --dest site", "cp -RL site public"]
-    assert ci["build"]["variables"]["MSME_PRODUCTION"] == "1"
+    assert BuildOptions.from_json(ci["build"]["variables"][BUILD_ENV]).production
     assert ci["pages"]["artifacts"]["paths"] == ["public"] and ci["pages"]["needs"] == ["build"]
     assert {"if": '$CI_PIPELINE_SOURCE == "schedule"'} in ci["workflow"]["rules"]
     text = GITLAB.read_text(encoding="utf-8") + (ROOT / "DEPLOY.md").read_text(encoding="utf-8")

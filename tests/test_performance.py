@@ -125,17 +125,17 @@ def test_preview_scope_keeps_recent_stories_and_one_language(tmp_path: Path, mon
     import os
 
     from msme import preview
+    from msme.build import BuildOptions
 
     docs = write_corpus(tmp_path / "docs", 40, ["en", "fr"])
     edited = docs / "stories/fictional-0003/index.md"
     os.utime(edited, (edited.stat().st_atime, edited.stat().st_mtime + 60))
-    monkeypatch.setenv("MSME_SERVE_SCOPE", "1")
-    monkeypatch.setenv("MSME_SERVE_STORIES", "5")
-    monkeypatch.setenv("MSME_SERVE_LANG", "fr")
-    scope = preview.from_environment(docs)
+    options = BuildOptions(serve_scope=True, serve_stories=5, serve_lang="fr")
+    scope = preview.scope(docs, options)
     assert scope is not None and len(scope.stories) == 5 and "stories/fictional-0003" in scope.stories
     assert scope.keeps("fr", "stories/fictional-0003/index.md", "en")
     assert not scope.keeps("fr", "stories/fictional-0000/index.md", "en")  # the oldest, untouched
     assert not scope.keeps("de", "guides/x.md", "en") and scope.keeps("en", "guides/x.md", "en")
-    monkeypatch.setenv("MSME_SERVE_STORIES", "100")
-    assert preview.from_environment(docs) is None  # a small site is previewed whole
+    assert (
+        preview.scope(docs, BuildOptions(serve_scope=True, serve_stories=100)) is None
+    )  # a small site is previewed whole

@@ -206,7 +206,7 @@ def test_withdrawn_person_becomes_the_records_stand_in(tmp_path: Path, replaceme
     """The words that replace a withdrawn name come from the record (a key into the labels, or its
     own words per language), by default words that fit many people; never the page's role."""
     from msme.consent import redact
-    from msme.validate import page_redactions
+    from msme.site import page_redactions
 
     docs = tmp_path / "docs"
     (docs / "stories/x").mkdir(parents=True)
@@ -285,7 +285,7 @@ def test_production_build_holds_back_unpublished(review_docs: Path, tmp_path: Pa
 
 def test_preview_shows_them_with_a_banner(review_docs: Path, tmp_path: Path) -> None:
     """The local preview (./dev serve) shows all four, each unpublished one under a banner saying why."""
-    result = build(make_project(tmp_path, review_docs, EMPTY_CONSENT), env={"MSME_PREVIEW": "1"})
+    result = build(make_project(tmp_path, review_docs, EMPTY_CONSENT), env={"MSME_BUILD": '{"preview": true}'})
     assert result.code == 0, result.output
     assert "Draft: not published" in result.html("stories/s0/index.html")
     assert "In review: not published yet" in result.html("stories/s1/index.html")
@@ -295,5 +295,5 @@ def test_preview_shows_them_with_a_banner(review_docs: Path, tmp_path: Path) -> 
 
 def test_scheduled_story_appears_on_its_date(review_docs: Path, tmp_path: Path) -> None:
     """A future-dated story is published by the first build on or after its date."""
-    result = build(make_project(tmp_path, review_docs, EMPTY_CONSENT), env={"MSME_TODAY": "2099-01-01"})
+    result = build(make_project(tmp_path, review_docs, EMPTY_CONSENT), env={"MSME_BUILD": '{"today": "2099-01-01"}'})
     assert (result.site / "stories/s2/index.html").exists()

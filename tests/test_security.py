@@ -29,7 +29,7 @@ PAGES = [
     "stories/country/es/",
     "stories/sector/c/",
     "stories/type/training/",
-    "stories/year/2026/",
+    "stories/year/2022/",
     "stories/map/",
     "data/",
     "guides/zebrafish-guide/",

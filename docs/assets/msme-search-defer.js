@@ -1,11 +1,18 @@
-// Three requests Material makes on every page load, held back (see ARCHITECTURE.md, "Three
-// requests held back"): the search index waits until the reader starts a search (focuses or
-// opens the search box); the search worker script is loaded on the first search too; sitemap.xml
-// is never sent (Material fetches it relative to every <link rel="alternate"> for an instant
-// language switch this site does not use: its switcher links point straight at the same page
-// in each language). Loaded by overrides/main.html before Material's bundle, so the wrappers
-// are in place when it starts; a file, not an inline script, because the page policy
-// (scripts/msme/csp.py) allows none.
+// Three requests Material's bundle makes on every page load, held back (ARCHITECTURE.md, "Three
+// requests held back"). Each is patched here only because no template override can do it:
+// - the search index: bundle.ts runs `document.forms.namedItem("search") ? fetchSearchIndex()
+//   : NEVER` at start-up; markup can only keep the form (index fetched at once) or drop it
+//   (search gone). Wrapping XMLHttpRequest lets it wait until the reader starts a search
+//   (focuses or opens the search box).
+// - the search worker: setupSearchWorker calls `new Worker(url)` at once; the config block
+//   (overrides/main.html) can move its URL, not its start. Wrapping Worker starts it on the
+//   first message, which Material sends once the index above has arrived.
+// - sitemap.xml: setupAlternate fetches it relative to EVERY <link rel="alternate"> of the page,
+//   for an instant language switch this site does not use (its menu links point straight at the
+//   page in each language). Those links (hreflang, the Atom feed) must stay in the markup for
+//   search engines and feed readers, so the fetch is dropped here, never sent.
+// Loaded by overrides/main.html before Material's bundle, so the wrappers are in place when it
+// starts; a file, not an inline script, because the page policy (scripts/msme/csp.py) allows none.
 (function () {
   var open = XMLHttpRequest.prototype.open, send = XMLHttpRequest.prototype.send;
   var held = [], started = /[?&]q=/.test(location.search);

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from msme import l10n
-from msme.media import is_built, text_lang, url_path
+from msme.media import text_lang, url_path
 from msme.model import Event, Story
-from msme.validate import Site
+from msme.publication import is_built
+from msme.site import Site
 
 PER_PAGE = 24
 RELATED_POOL = 60  # stories considered per shared country or sector when picking related ones
@@ -33,8 +34,9 @@ class Entry:
 
     @property
     def year(self) -> str:
-        """Year the story was published on this site."""
-        return str(self.story.published.year) if self.story.published else ""
+        """Year of the exchange, as its sources give it ("" when they do not). Never the date the
+        story went onto this site, which readers would take for the exchange's year."""
+        return self.story.period.year
 
     @property
     def countries(self) -> tuple[str, ...]:
@@ -100,12 +102,18 @@ class Catalogue:
         return out
 
     @cached_property
+    def offered(self) -> tuple[str, ...]:
+        """The facets with at least one value: a facet no story has (no exchange year known) is
+        neither listed, filtered on nor given pages."""
+        return tuple(kind for kind in FACETS if self.facets[kind])
+
+    @cached_property
     def listings(self) -> list[Listing]:
         """Every list page: all stories, then each facet value, paginated."""
         lists: list[Listing] = []
         groups = [("all", "", self.entries)] + [
             (kind, key, [e for e in self.entries if key in e.values(kind)])
-            for kind in FACETS
+            for kind in self.offered
             for key, _ in self.facets[kind]
         ]
         for kind, key, items in groups:

@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from msme import scaffold
+from msme import cli_translate, fielddocs, model, scaffold
 from msme.paths import ROOT
 from msme.vocab import load_vocab
 
@@ -55,16 +55,18 @@ def status(
 
 @app.command("check-translations")
 def check_translations(docs: Path = typer.Option(ROOT / "docs", help="Folder of Markdown content.")) -> None:
-    """Check that translations keep their original's links, images, headings and numbers."""
+    """Check that translations keep their original's links, images, headings and numbers, and that
+    pages and labels use each language's terms (data/terminology/<lang>.yml)."""
     from msme import translations
     from msme.validate import load_site
 
-    problems = translations.check(load_site(docs))
+    site = load_site(docs)
+    problems = translations.check(site) + translations.check_terms(site)
     for problem in problems:
         typer.echo(str(problem), err=True)
     if problems:
         raise typer.Exit(1)
-    typer.echo("OK: every translation keeps its original's links, images, headings and numbers.")
+    typer.echo("OK: every translation keeps its original's links, images, headings and numbers, and its terms.")
 
 
 @app.command("images")
@@ -127,18 +129,22 @@ def build(
     ),
 ) -> None:
     """Validate and build the site strictly; the previous site stays in place if anything fails."""
+    import dataclasses
+
     from msme import golive
+    from msme.build import BuildOptions
     from msme.publish import atomic_build
 
+    options = BuildOptions.from_environ()
     if production:
-        refused = golive.check(config)
+        options = dataclasses.replace(options, production=True)  # every build process checks again
+        refused = golive.check(config, options=options)
         for problem in refused:
             typer.echo(str(problem), err=True)
         if refused:
             typer.echo(f"Not ready for production: {len(refused)} problem(s); nothing was built.", err=True)
             raise typer.Exit(1)
-        os.environ[golive.PRODUCTION_ENV] = "1"  # every build process checks again (mkdocs_hooks)
-    code = atomic_build(config, dest, jobs=jobs)
+    code = atomic_build(config, dest, options.environ(), jobs=jobs)
     raise typer.Exit(code)
 
 
@@ -170,13 +176,12 @@ def serve(
     """Build and serve the site locally, rebuilding on every saved change."""
     # Drafts and stories in review show, with a banner; a large site is previewed in one language
     # with its most recently edited stories (msme.preview), so a saved change shows in seconds.
-    env = {
-        **os.environ,
-        "MSME_PREVIEW": "1",
-        "MSME_SERVE_SCOPE": "1",
-        "MSME_SERVE_LANG": lang,
-        "MSME_SERVE_STORIES": str(stories),
-    }
+    import dataclasses
+
+    from msme.build import BuildOptions
+
+    preview = {"preview": True, "serve_scope": True, "serve_lang": lang, "serve_stories": stories}
+    env = dataclasses.replace(BuildOptions.from_environ(), **preview).environ()
     cmd = [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", addr, "-f", str(ROOT / "mkdocs.yml")]
     os.chdir(ROOT)
     os.execve(sys.executable, cmd, env)  # mkdocs takes this process's place: a signal stops the server
@@ -184,6 +189,7 @@ def serve(
 
 new_app = typer.Typer(no_args_is_help=True, help="Create a story, guide or event from its template.")
 app.add_typer(new_app, name="new")
+app.add_typer(cli_translate.app, name="translate")
 
 
 def _create(make: Callable[[], Path]) -> None:
@@ -215,39 +221,36 @@ def _answer(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return parse
 
 
-def _keys(vocabulary: str) -> str:
-    """The allowed keys of a vocabulary, for a prompt."""
-    return ", ".join(getattr(load_vocab(), vocabulary))
-
-
-def _country(label: str) -> str:
-    return typer.Option(..., prompt=f"{label} country (ISO code, e.g. ES)", parser=_answer(scaffold.check_country))
+def _field(ctype: str, path: str, check: Callable[[Any], Any] | None = None, *, needed: bool | None = None) -> Any:
+    """A `new` command's option for one model field: its prompt and --help (label, description,
+    allowed values) come from the model; `needed`: asked for even where the model allows it
+    empty (what publication needs)."""
+    cls = model.MODELS[ctype]
+    vocab = load_vocab()
+    required = fielddocs.required(model.field_at(cls, path)) if needed is None else needed
+    return typer.Option(
+        ... if required else "",
+        prompt=fielddocs.prompt(cls, path, vocab, needed=needed),
+        help=fielddocs.help_text(cls, path, vocab, needed=needed),
+        parser=_answer(check) if check else None,
+        show_default=False,
+    )
 
 
 @new_app.command("story")
 def new_story(
-    title: str = typer.Option(..., prompt="Title"),
-    summary: str = typer.Option(..., prompt="Summary (one or two sentences)"),
-    sending_name: str = typer.Option(..., prompt="Sending company"),
-    sending_country: str = _country("Sending company's"),
-    host_name: str = typer.Option(..., prompt="Host company"),
-    host_country: str = _country("Host company's"),
-    duration: str = typer.Option(
-        "", prompt="Duration in months (1-6, empty if unknown)", parser=_answer(scaffold.check_duration)
-    ),
-    types: str = typer.Option(
-        ...,
-        prompt=f"Types of collaboration (comma-separated: {_keys('collaboration_types')})",
-        parser=_answer(scaffold.check_types),
-    ),
-    sending_sector: str = typer.Option(
-        "", prompt="Sending company's NACE sector letter (empty if unknown)", parser=_answer(scaffold.check_sector)
-    ),
-    host_sector: str = typer.Option(
-        "", prompt="Host company's NACE sector letter (empty if unknown)", parser=_answer(scaffold.check_sector)
-    ),
-    source_title: str = typer.Option(..., prompt="Title of the source page"),
-    source_url: str = typer.Option(..., prompt="Address (URL) of the source page"),
+    title: str = _field("story", "title"),
+    summary: str = _field("story", "summary"),
+    sending_name: str = _field("story", "sending.name"),
+    sending_country: str = _field("story", "sending.country", scaffold.check_country, needed=True),
+    host_name: str = _field("story", "host.name"),
+    host_country: str = _field("story", "host.country", scaffold.check_country, needed=True),
+    duration: str = _field("story", "duration_months", scaffold.check_duration),
+    types: str = _field("story", "collaboration_types", scaffold.check_types),
+    sending_sector: str = _field("story", "sending.sector", scaffold.check_sector),
+    host_sector: str = _field("story", "host.sector", scaffold.check_sector),
+    source_title: str = _field("story", "sources[].title"),
+    source_url: str = _field("story", "sources[].url"),
     slug: str = typer.Option("", help="Folder name; made from the title when empty."),
     docs: Path = typer.Option(ROOT / "docs", help="Folder of Markdown content."),
 ) -> None:
@@ -272,13 +275,9 @@ def new_story(
 
 @new_app.command("guide")
 def new_guide(
-    title: str = typer.Option(..., prompt="Title"),
-    summary: str = typer.Option(..., prompt="Summary (one or two sentences)"),
-    audiences: str = typer.Option(
-        ...,
-        prompt=f"Audiences (comma-separated: {_keys('audiences')})",
-        parser=_answer(scaffold.check_audiences),
-    ),
+    title: str = _field("guide", "title"),
+    summary: str = _field("guide", "summary"),
+    audiences: str = _field("guide", "audiences", scaffold.check_audiences),
     slug: str = typer.Option("", help="File name; made from the title when empty."),
     docs: Path = typer.Option(ROOT / "docs", help="Folder of Markdown content."),
 ) -> None:
@@ -288,16 +287,12 @@ def new_guide(
 
 @new_app.command("event")
 def new_event(
-    title: str = typer.Option(..., prompt="Title of the recap"),
-    name: str = typer.Option(..., prompt="Official name of the event"),
-    start: str = typer.Option(
-        ...,
-        prompt="Date (YYYY-MM-DD)",
-        parser=_answer(scaffold.check_date),
-    ),
-    city: str = typer.Option(..., prompt="City"),
-    country: str = _country("Event"),
-    organiser: str = typer.Option(..., prompt="Organiser"),
+    title: str = _field("event", "title"),
+    name: str = _field("event", "name"),
+    start: str = _field("event", "start", scaffold.check_date),
+    city: str = _field("event", "place.city"),
+    country: str = _field("event", "place.country", scaffold.check_country),
+    organiser: str = _field("event", "organisers"),
     slug: str = typer.Option("", help="File name; made from the title when empty."),
     docs: Path = typer.Option(ROOT / "docs", help="Folder of Markdown content."),
 ) -> None:
@@ -307,6 +302,24 @@ def new_event(
             docs, title=title, name=name, start=start, city=city, country=country, organiser=organiser, slug=slug
         )
     )
+
+
+@app.command("docs")
+def docs_command(
+    check: bool = typer.Option(False, "--check", help="Change nothing; exit 1 if a generated table is stale."),
+    path: Path = typer.Option(fielddocs.CONTRIBUTING, help="The file holding the field tables."),
+) -> None:
+    """Write the field tables in CONTRIBUTING.md from the content model (msme.fielddocs)."""
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    try:
+        if check and fielddocs.stale(path, load_vocab()):
+            typer.echo(f"{shown}: the field tables differ from the content model (run ./dev msme docs)", err=True)
+            raise typer.Exit(1)
+        changed = not check and fielddocs.write(path, load_vocab())
+    except ValueError as exc:
+        typer.echo(f"{shown}: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{shown}: {'field tables rewritten' if changed else 'field tables up to date'}")
 
 
 def main() -> None:

@@ -32,9 +32,17 @@ _FrontMatterLoader.yaml_implicit_resolvers = {
 _FrontMatterLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
+class _NotAMapping(ValueError):
+    """Front matter that parses but is not `field: value` lines (a list, a bare value)."""
+
+
 class _FrontMatter(frontmatter.YAMLHandler):
     def load(self, fm: str, **kwargs: Any) -> Any:
-        return yaml.load(fm, Loader=_FrontMatterLoader)
+        value = yaml.load(fm, Loader=_FrontMatterLoader)
+        # python-frontmatter would drop anything but a mapping without a word: say so instead.
+        if value is not None and not isinstance(value, dict):
+            raise _NotAMapping
+        return value
 
 
 TYPE_BY_FOLDER = {"stories": "story", "guides": "guide", "events": "event"}
@@ -117,8 +125,12 @@ def parse_file(path: Path, rel: str, lang: str, original_rel: str) -> SourceFile
     except yaml.YAMLError as exc:
         sf.problem = Problem(rel, "(front matter)", yaml_problem(exc, first_line=2))  # line 1 is the opening ---
         return sf
-    if not isinstance(post.metadata, dict):
-        sf.problem = Problem(rel, "(front matter)", "must be a YAML mapping of field: value lines")
+    except _NotAMapping:
+        sf.problem = Problem(
+            rel,
+            "(front matter)",
+            "must be `field: value` lines, one field a line (start each line with a field name, e.g. `title: …`)",
+        )
         return sf
     sf.meta, sf.body = dict(post.metadata), post.content
     if "translation_of" in sf.meta:

@@ -2,9 +2,10 @@
 
 Collections and fields are derived from `msme.model`, so the form and the validator cannot
 disagree: required fields, maximum lengths, patterns, number ranges and controlled values (countries,
-sectors, collaboration types) come from the definitions the build validates with. Consent ids are
-typed, not picked from a list: config.yml is public, and a list would name everyone on record.
-Which fields a translator sees comes from `model.TRANSLATABLE`.
+sectors, collaboration types) come from the definitions the build validates with; labels, hints,
+text areas, a new page's status and which fields stay out of the form from each field's facts
+(`model.facts`). Consent ids are typed, not picked from a list: config.yml is public, and a list
+would name everyone on record. Which fields a translator sees comes from `model.TRANSLATABLE`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import html
 import json
 import os
 import shutil
-import types
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +31,7 @@ from msme.scaffold import GUIDE_TEXT, RECAP_TEXT, STORY_TEXT
 from msme.vocab import Vocab
 
 ASSETS = Path(__file__).parent / "editor_assets"
-DIST = "decap-cms/dist"  # inside tools/node_modules
+DECAP = "vendor/decap-cms"  # inside tools/: the files msme.vendor kept from Decap's pinned tarball
 LOCAL_ENV = "MSME_EDITOR_LOCAL"  # decap-server's port, set by `./dev editor` only
 CONSENT_HINT = "A consent id from data/consent.yml: lower-case letters, digits and hyphens, e.g. firstname-lastname"
 # Where each Git host's API and the pictures Decap shows (the editor's avatar) come from,
@@ -64,31 +64,14 @@ COLLECTIONS = (
     Collection("guide", "guides", "Guides", "Guide", "{{slug}}", GUIDE_TEXT),
     Collection("event", "events", "Event recaps", "Event recap", "{{slug}}", RECAP_TEXT),
 )
-# Set by the build or by hand in the repository only; not for the form.
-HIDDEN = {"type", "template", "hide", "translation_of"}
-LONG_TEXT = {"summary", "text", "description"}
+# Set by the build or by hand in the repository only; not for the form (the model says which).
+HIDDEN = frozenset(n for n, info in model.Page.model_fields.items() if model.facts(info).get("form") is False)
 FIRST = ("title", "summary", "status", "published")
 LAST = {"sources", "gaps"}
 
 
-def _label(name: str) -> str:
-    return name.replace("_", " ").capitalize()
-
-
-def _unwrap(annotation: Any) -> tuple[Any, list[Any], bool]:
-    """(bare type, its Annotated metadata, whether None is allowed)."""
-    optional = False
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        optional = len(args) < len(typing.get_args(annotation))
-        annotation = args[0]
-    metadata: list[Any] = []
-    if typing.get_origin(annotation) is typing.Annotated:
-        annotation, *extra = typing.get_args(annotation)
-        for item in extra:
-            metadata += item.metadata if isinstance(item, FieldInfo) else [item]
-    return annotation, metadata, optional
+def _label(name: str, info: FieldInfo) -> str:
+    return model.facts(info).get("label") or name.replace("_", " ").capitalize()
 
 
 def _constraint(metadata: list[Any], name: str) -> Any:
@@ -114,22 +97,26 @@ class _Builder:
         names = [n for n in cls.model_fields if n not in HIDDEN]
         if not prefix:  # a page: what identifies it first, where its facts come from last
             names.sort(key=lambda n: (n not in FIRST, n in LAST, FIRST.index(n) if n in FIRST else 0))
-        return [self.field(n, cls.model_fields[n], f"{prefix}.{n}" if prefix else n) for n in names]
+        return [
+            self.field(n, cls.model_fields[n], f"{prefix}.{n}" if prefix else n)
+            for n in names
+            if model.facts(cls.model_fields[n]).get("form") is not False
+        ]
 
     def field(self, name: str, info: FieldInfo, path: str) -> dict[str, Any]:
-        bare, metadata, optional = _unwrap(info.annotation)
+        bare, metadata, optional = model.unwrap(info.annotation)
         metadata = [*info.metadata, *metadata]
-        out: dict[str, Any] = {"name": name, "label": _label(name)}
+        out: dict[str, Any] = {"name": name, "label": _label(name, info)}
         if info.description:
             out["hint"] = info.description
         out["required"] = info.is_required() and not optional
-        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        extra = model.facts(info)
         out |= self.widget(name, bare, metadata, path, extra.get("choices"))
-        if "widget" in extra:  # e.g. a file name the editor should offer to upload
+        if "widget" in extra:  # an image to upload, several lines of text
             out["widget"] = extra["widget"]
         # (No defaults inside list items: Decap would add an item to every new page's list.)
-        if name == "status":
-            out["default"] = "draft"  # whatever the model's default, nothing goes live by accident
+        if "initial" in extra:
+            out["default"] = extra["initial"]  # what a new page starts with, not the model's default
         elif (
             "[]" not in path
             and info.default not in (None, PydanticUndefined)
@@ -150,10 +137,12 @@ class _Builder:
         if origin is Literal:
             return {"widget": "select", "options": [str(v) for v in typing.get_args(bare)]}
         if origin is list:
-            item, item_meta, _ = _unwrap(typing.get_args(bare)[0])
+            item, item_meta, _ = model.unwrap(typing.get_args(bare)[0])
             if isinstance(item, type) and issubclass(item, BaseModel):
                 return {"widget": "list", "fields": self.fields(item, f"{path}[]"), "collapsed": True}
-            sub = {"name": "item", "label": _label(name)} | self.widget("item", item, item_meta, f"{path}[]", None)
+            sub = {"name": "item", "label": _label(name, FieldInfo())} | self.widget(
+                "item", item, item_meta, f"{path}[]", None
+            )
             return {"widget": "list", "field": sub}
         if isinstance(bare, type) and issubclass(bare, BaseModel):
             return {"widget": "object", "fields": self.fields(bare, path), "collapsed": False}
@@ -165,7 +154,7 @@ class _Builder:
                 if (value := _constraint(metadata, attr)) is not None:
                     out[key] = value
             return out
-        out = {"widget": "text" if name in LONG_TEXT else "string"}
+        out = {"widget": "string"}
         if "Url" in getattr(bare, "__name__", ""):
             out["pattern"] = [r"^https?://\S+$", "A full address starting with https://"]
         elif pattern := _constraint(metadata, "pattern"):
@@ -177,10 +166,10 @@ class _Builder:
     def consent_id(self, name: str, bare: Any, metadata: list[Any]) -> dict[str, Any]:
         """A consent id typed as text (a list of them: one text per item), with its pattern."""
         if typing.get_origin(bare) is list:
-            item, item_meta, _ = _unwrap(typing.get_args(bare)[0])
+            item, item_meta, _ = model.unwrap(typing.get_args(bare)[0])
             return {
                 "widget": "list",
-                "field": {"name": "item", "label": _label(name)} | self.consent_id(name, item, item_meta),
+                "field": {"name": "item", "label": _label(name, FieldInfo())} | self.consent_id(name, item, item_meta),
             }
         return {"widget": "string", "pattern": [_constraint(metadata, "pattern"), CONSENT_HINT]}
 
@@ -302,19 +291,21 @@ def page_depths() -> dict[str, int]:
     return {f"docs/{c.folder}": c.path.count("/") + 1 for c in COLLECTIONS}
 
 
-def write(site_dir: Path, node_modules: Path, cfg: dict[str, Any]) -> Path:
-    """Write the editor into site_dir/admin/: page, configuration, Decap's code and the path adapter."""
-    dist = node_modules / DIST
-    main = dist / "decap-cms.js"
-    if not main.is_file():
+def write(site_dir: Path, tools: Path, cfg: dict[str, Any]) -> Path:
+    """Write the editor into site_dir/admin/: page, configuration, Decap's code (from `tools`,
+    the repository's tools/ folder) and the path adapter."""
+    code = tools / DECAP
+    if not (code / "decap-cms.js").is_file():
         raise FileNotFoundError(
-            f"the web editor's code is missing ({main}); install it with `./dev build` or "
-            "`npm ci --prefix tools --ignore-scripts`"
+            f"the web editor's code is missing ({code}/decap-cms.js); install it with `./dev build` "
+            "or `.venv/bin/python -m msme.vendor`"
         )
     out = site_dir / "admin"
     out.mkdir(parents=True, exist_ok=True)
-    for src in dist.iterdir():  # the bundle and the chunks and wasm files it loads on demand
-        if src.name.endswith((".decap-cms.js", ".wasm")) or src == main:
+    # The bundle and the chunks and wasm files it loads on demand, the only files kept from the
+    # tarball; dot files are msme.vendor's bookkeeping.
+    for src in sorted(code.iterdir()):
+        if not src.name.startswith("."):
             _link_or_copy(src, out / src.name)
     settings = {
         "defaultLocale": cfg["i18n"]["default_locale"],

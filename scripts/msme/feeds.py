@@ -9,7 +9,7 @@ from feedgen.feed import FeedGenerator
 
 from msme import l10n
 from msme.catalogue import Catalogue
-from msme.urls import absolute
+from msme.urls import absolute, lang_prefix
 
 
 def _when(day: dt.date) -> dt.datetime:
@@ -19,7 +19,7 @@ def _when(day: dt.date) -> dt.datetime:
 def atom(cat: Catalogue) -> bytes:
     """The language's Atom feed: every published story and event, newest first, absolute links."""
     site = cat.site
-    prefix = "" if cat.lang == site.config.default.locale else f"{cat.lang}/"
+    prefix = lang_prefix(cat.lang, site.config.default.locale)
     labels = l10n.labels(cat.lang, site.config.default.locale)
     home = absolute(site.config.site_url, prefix)
     fg = FeedGenerator()

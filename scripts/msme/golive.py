@@ -1,15 +1,17 @@
 """Go-live checks: what a production build refuses, one line each, `mkdocs.yml: setting: problem (fix)`.
 
-A production build is `./dev build --production`, or any build with MSME_PRODUCTION=1 (the deploy
-pipelines set it, so a plain `mkdocs build` there cannot skip the checks). It refuses placeholder
-values (reserved example names, RFC 2606 and RFC 6761), a missing publisher, legal name or contact
-address, Decap's local backend, and the authoring modes (preview, a fixed date, a partial site).
+A production build is `./dev build --production`, or any build with `MSME_BUILD={"production": true}`
+(the deploy pipelines set it, so a plain `mkdocs build` there cannot skip the checks; msme.build).
+It refuses placeholder values (reserved example names, RFC 2606 and RFC 6761), a missing
+publisher, legal name or contact address, Decap's local backend, and the authoring modes
+(preview, a fixed date, a partial site).
 The ordinary build and the preview accept all of these.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -30,25 +32,12 @@ from msme.siteconfig import (
     read_site_url,
 )
 
-PRODUCTION_ENV = "MSME_PRODUCTION"
 RESERVED_DOMAINS = ("example.org", "example.com", "example.net")  # RFC 2606, section 3
 RESERVED_TLDS = ("example", "test", "invalid", "localhost")  # RFC 2606 section 2, RFC 6761
 PLACEHOLDER_REPO = "OWNER/REPOSITORY"
 LOCAL_BACKENDS = ("proxy", "test-repo")  # Decap's decap-server and in-memory backends
 EMAIL = re.compile(r"^[^@\s<>()]+@([^@\s<>()]+\.[^@\s<>()]+)$")
-# Authoring switches that would publish something other than the site as it stands today.
-AUTHORING_ENV = {
-    "MSME_PREVIEW": "drafts, stories in review and scheduled stories would be published, under a banner",
-    "MSME_SERVE_SCOPE": "only part of the site would be built (the preview's language and recent stories)",
-    "MSME_TODAY": "the build would take another day as today, publishing scheduled stories early or late",
-    "MSME_NO_GENERATORS": "lists, facet pages, feeds and open data would be left out (a benchmark switch)",
-    LOCAL_ENV: "the web editor would offer Decap's local backend, which saves to the machine that runs it",
-}
-
-
-def production(environ: Mapping[str, str] = os.environ) -> bool:
-    """True when the build is for publication (MSME_PRODUCTION=1): the one place that reads the flag."""
-    return environ.get(PRODUCTION_ENV) == "1"
+LOCAL_WHY = "the web editor would offer Decap's local backend, which saves to the machine that runs it"
 
 
 def reserved(host: str) -> str:
@@ -160,9 +149,13 @@ def _editor(raw: dict[str, Any], ident: Identity, how: Callable[[str], str]) -> 
     return out
 
 
-def check(path: Path, environ: Mapping[str, str] = os.environ) -> list[Problem]:
+def check(path: Path, environ: Mapping[str, str] = os.environ, options: Any = None) -> list[Problem]:
     """Everything that keeps the site configured in `path` (its !ENV values read from the current
-    environment, as MkDocs reads them) from going live; an empty list when it is ready."""
+    environment, as MkDocs reads them) from going live, built with `options` (a
+    `msme.build.BuildOptions`; those of `environ` when None); an empty list when it is ready."""
+    from msme.build import ENV, BuildOptions  # build imports this module
+
+    options = options or BuildOptions.from_environ(environ)
     raw = read_config(path)
     editable = load_editable(path)
     ident = read_identity(raw, path)
@@ -172,7 +165,9 @@ def check(path: Path, environ: Mapping[str, str] = os.environ) -> list[Problem]:
 
     found = _identity(raw, ident, how) + _editor(raw, ident, how)
     out = [Problem(path.name, setting, message) for setting, message in found]
-    for name, why in AUTHORING_ENV.items():
-        if environ.get(name):
-            out.append(Problem("environment", name, f"set to {environ[name]!r}: {why} (unset {name})"))
+    for name, why in options.authoring().items():
+        value = json.dumps(getattr(options, name), default=str)
+        out.append(Problem("environment", f"{ENV}.{name}", f"set to {value}: {why} (leave {name} out)"))
+    if environ.get(LOCAL_ENV):
+        out.append(Problem("environment", LOCAL_ENV, f"set to {environ[LOCAL_ENV]!r}: {LOCAL_WHY} (unset {LOCAL_ENV})"))
     return out

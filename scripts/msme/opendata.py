@@ -8,58 +8,81 @@ import json
 from pathlib import Path
 from typing import Any
 
-from msme import l10n
+from pydantic import BaseModel
+
+from msme import fielddocs, l10n
 from msme.catalogue import Catalogue
-from msme.urls import absolute
+from msme.model import Event, Story
+from msme.urls import absolute, lang_path
 
 LICENCE = "CC-BY-4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 # A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-# Field name -> description. Names are stable: add fields, never rename or remove one.
-STORY_FIELDS: dict[str, str] = {
-    "id": "Stable identifier of the story (its folder name).",
-    "url": "Address of the story in this language.",
+# Column name -> the model field it comes from; the words are the field's (msme.fielddocs).
+# Names are stable: add columns (at the end, so CSV positions hold too), never rename or remove one.
+STORY_COLUMNS: dict[str, str] = {
+    "title": "title",
+    "summary": "summary",
+    "published": "published",
+    "sending_name": "sending.name",
+    "sending_country": "sending.country",
+    "sending_sector": "sending.sector",
+    "host_name": "host.name",
+    "host_country": "host.country",
+    "host_sector": "host.sector",
+    "duration_months": "duration_months",
+    "period_start": "period.start",
+    "period_end": "period.end",
+    "collaboration_types": "collaboration_types",
+    "sources": "sources[].url",
+}
+EVENT_COLUMNS: dict[str, str] = {
+    "name": "name",
+    "title": "title",
+    "summary": "summary",
+    "start": "start",
+    "end": "end",
+    "city": "place.city",
+    "country": "place.country",
+    "attendees": "attendees",
+    "organisers": "organisers",
+    "sources": "sources[].url",
+}
+# Columns the site adds, which no content field holds.
+ADDED: dict[str, str] = {
+    "id": "Stable identifier (the page's folder or file name).",
+    "url": "Address of the page in this language.",
     "language": "Language of title and summary (ISO 639-1).",
-    "title": "Title of the story.",
-    "summary": "One- or two-sentence summary.",
-    "published": "Date the story was published on this site (YYYY-MM-DD).",
-    "sending_name": "Name of the sending company (empty if the sources do not give it).",
-    "sending_country": "Sending company's country, ISO 3166-1 alpha-2.",
     "sending_country_name": "Sending company's country, in this language.",
-    "sending_sector": "Sending company's NACE Rev. 2 section letter, if known.",
-    "host_name": "Name of the host company.",
-    "host_country": "Host company's country, ISO 3166-1 alpha-2.",
     "host_country_name": "Host company's country, in this language.",
-    "host_sector": "Host company's NACE Rev. 2 section letter, if known.",
-    "duration_months": "Length of the exchange in months (1-6), if known.",
-    "period_start": "First month of the exchange (YYYY-MM), if known.",
-    "period_end": "Last month of the exchange (YYYY-MM), if known.",
-    "collaboration_types": "Kinds of collaboration (programme's list); ';'-separated in CSV.",
     "image": "Address of the story's first picture (480 px WebP), if any.",
-    "sources": "Addresses of the public sources; ';'-separated in CSV.",
+    "exchange_year": "Year of the exchange (of period_start, else of period_end); empty when the sources give none.",
 }
-EVENT_FIELDS: dict[str, str] = {
-    "id": "Stable identifier of the event (its file name).",
-    "url": "Address of the event recap in this language.",
-    "language": "Language of title and summary (ISO 639-1).",
-    "name": "The event's official name.",
-    "title": "Title of the recap.",
-    "summary": "One- or two-sentence summary.",
-    "start": "First day (YYYY-MM-DD).",
-    "end": "Last day (YYYY-MM-DD).",
-    "city": "City.",
-    "country": "Country, ISO 3166-1 alpha-2.",
-    "attendees": "Number of attendees, if known.",
-    "organisers": "Organisations that ran it; ';'-separated in CSV.",
-    "sources": "Addresses of the public sources; ';'-separated in CSV.",
-}
+STORY_ORDER = (
+    "id", "url", "language", "title", "summary", "published", "sending_name", "sending_country",
+    "sending_country_name", "sending_sector", "host_name", "host_country", "host_country_name", "host_sector",
+    "duration_months", "period_start", "period_end", "collaboration_types", "image", "sources",
+    "exchange_year",
+)  # fmt: skip
+EVENT_ORDER = (
+    "id", "url", "language", "name", "title", "summary", "start", "end", "city", "country", "attendees",
+    "organisers", "sources",
+)  # fmt: skip
+
+
+def field_docs(cls: type[BaseModel], columns: dict[str, str], order: tuple[str, ...]) -> dict[str, str]:
+    """Column name -> description, in the datasets' column order."""
+    return {name: ADDED[name] if name in ADDED else fielddocs.column(cls, columns[name]) for name in order}
+
+
+STORY_FIELDS: dict[str, str] = field_docs(Story, STORY_COLUMNS, STORY_ORDER)
+EVENT_FIELDS: dict[str, str] = field_docs(Event, EVENT_COLUMNS, EVENT_ORDER)
 
 
 def _lang_url(cat: Catalogue, path: str) -> str:
-    prefix = "" if cat.lang == cat.site.config.default.locale else f"{cat.lang}/"
-    return absolute(cat.site.config.site_url, prefix + path)
+    return absolute(cat.site.config.site_url, lang_path(path, cat.lang, cat.site.config.default.locale))
 
 
 def story_records(cat: Catalogue, image_for: dict[str, str] | None = None) -> list[dict[str, Any]]:
@@ -89,6 +112,7 @@ def story_records(cat: Catalogue, image_for: dict[str, str] | None = None) -> li
                 "collaboration_types": list(s.collaboration_types),
                 "image": (image_for or {}).get(e.rel, ""),
                 "sources": [str(src.url) for src in s.sources],
+                "exchange_year": e.year,
             }
         )
     return records
@@ -106,8 +130,8 @@ def event_records(cat: Catalogue) -> list[dict[str, Any]]:
             "summary": ev.summary,
             "start": ev.start.isoformat(),
             "end": (ev.end or ev.start).isoformat(),
-            "city": ev.place.city,
-            "country": ev.place.country,
+            "city": ev.place.city or "",  # none for an online meeting
+            "country": ev.place.country or "",
             "attendees": ev.attendees,
             "organisers": list(ev.organisers),
             "sources": [str(src.url) for src in ev.sources],

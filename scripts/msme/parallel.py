@@ -1,7 +1,7 @@
 """Build the languages in parallel processes and merge them into the same site a sequential build makes.
 
-Each worker runs the ordinary build with MSME_ONLY_LANGS naming the languages it owns: the glue
-leaves every other language's pages out, so those cost next to nothing. A file belongs to a
+Each worker runs the ordinary build with `BuildOptions.only_langs` naming the languages it owns
+(msme.build): the build leaves every other language's pages out, so those cost next to nothing. A file belongs to a
 language when it lies under `<lang>/` or `assets/cards/<lang>/`; everything else (theme assets,
 photos, the default language) belongs to the default language's worker. The sitemap, which
 spans all languages, is written after the merge from the entries each worker recorded.
@@ -10,6 +10,7 @@ spans all languages, is written after the merge from the entries each worker rec
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from msme import hosting, sitemap
@@ -38,9 +40,14 @@ def owner(rel: str, locales: list[str]) -> str:
     return locales[0]
 
 
-def _run_workers(config: Path, work: Path, locales: list[str], jobs: int) -> dict[str, tuple[int, str]]:
+def _run_workers(
+    config: Path, work: Path, locales: list[str], jobs: int, env: Mapping[str, str]
+) -> dict[str, tuple[int, str]]:
     """Build each language in its own process group, `jobs` at a time, into work/<lang>; return
     each language's exit code and output. Leaving early (a signal) ends every group still running."""
+    from msme.build import BuildOptions  # build imports this module
+
+    options_of = BuildOptions.from_environ
     results: dict[str, tuple[int, str]] = {}
     waiting = list(locales)
     with contextlib.ExitStack() as stack:
@@ -49,10 +56,11 @@ def _run_workers(config: Path, work: Path, locales: list[str], jobs: int) -> dic
             while waiting and len(running) < jobs:
                 lang = waiting.pop(0)
                 log = stack.enter_context((work / f"{lang}.log").open("w+", encoding="utf-8"))
-                env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "MSME_ONLY_LANGS": lang}
+                options = dataclasses.replace(options_of(env), only_langs=(lang,))
+                worker_env = {**options.environ(env), "NO_MKDOCS_2_WARNING": "1"}
                 cmd = mkdocs_command(config, work / lang, "-q")
                 running[lang] = stack.enter_context(
-                    group(cmd, env=env, cwd=config.parent, stdout=log, stderr=subprocess.STDOUT)
+                    group(cmd, env=worker_env, cwd=config.parent, stdout=log, stderr=subprocess.STDOUT)
                 )
             for lang, proc in list(running.items()):
                 if proc.poll() is not None:
@@ -62,14 +70,15 @@ def _run_workers(config: Path, work: Path, locales: list[str], jobs: int) -> dic
     return results
 
 
-def build(config: Path, dest: Path, jobs: int | None = None) -> int:
-    """Build into `dest` (which must be empty) with one worker per language; 0 on success."""
+def build(config: Path, dest: Path, jobs: int | None = None, env: Mapping[str, str] = os.environ) -> int:
+    """Build into `dest` (which must be empty) with one worker per language, each started with
+    `env` and its languages added to the build options; 0 on success."""
     site_config = load_site_config(config)
     locales = site_config.locales
     work = Path(tempfile.mkdtemp(prefix=".parallel-", dir=dest.parent))
     try:
         outs = {lang: work / lang for lang in locales}
-        results = _run_workers(config, work, locales, jobs or os.cpu_count() or 1)
+        results = _run_workers(config, work, locales, jobs or os.cpu_count() or 1, env)
         failed = {lang: out for lang, (code, out) in results.items() if code != 0}
         if failed:
             for lang, output in failed.items():

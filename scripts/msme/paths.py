@@ -6,4 +6,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS_DIR = ROOT / "docs"
 DATA_DIR = ROOT / "data"
 CONSENT_FILE = DATA_DIR / "consent.yml"
-TOOLS = ROOT / "tools" / "node_modules"  # Node packages: the web editor, the browser test tools
+# Node packages (node_modules/: decap-server, the browser test tools) and the code the site ships
+# from pinned tarballs (vendor/: the web editor, see msme.vendor)
+TOOLS = ROOT / "tools"
+VENDOR = TOOLS / "vendor"

@@ -8,9 +8,9 @@ site is still what `./dev build`, the tests and CI build.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 STORY_DIR = "stories"
 
@@ -44,12 +44,12 @@ def recent_stories(docs_dir: Path, count: int) -> frozenset[str]:
     return frozenset(name for _, name in sorted(folders, reverse=True)[:count])
 
 
-def from_environment(docs_dir: Path) -> Scope | None:
-    """The scope `./dev serve` asks for (MSME_SERVE_SCOPE=1), or None for a full build."""
-    if os.environ.get("MSME_SERVE_SCOPE") != "1":
+def scope(docs_dir: Path, options: Any) -> Scope | None:
+    """The scope `./dev serve` asks for (`BuildOptions.serve_scope`), or None for a full build."""
+    if not options.serve_scope:
         return None
-    count = int(os.environ.get("MSME_SERVE_STORIES", "30"))
+    count = options.serve_stories
     root = docs_dir / STORY_DIR
     if not root.is_dir() or sum(1 for p in root.iterdir() if p.is_dir()) <= count:
         return None  # a small site is previewed whole, in every language
-    return Scope(os.environ.get("MSME_SERVE_LANG", "en"), recent_stories(docs_dir, count))
+    return Scope(options.serve_lang, recent_stories(docs_dir, count))

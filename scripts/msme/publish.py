@@ -115,7 +115,7 @@ def atomic_build(config: Path, dest: Path, extra_env: dict[str, str] | None = No
             if jobs > 1:
                 from msme import parallel
 
-                returncode = parallel.build(config, tmp, jobs)
+                returncode = parallel.build(config, tmp, jobs, env)
             else:
                 with group(mkdocs_command(config, tmp), env=env, cwd=config.parent) as proc:
                     returncode = proc.wait()

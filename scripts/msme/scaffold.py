@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from msme import l10n
+from msme import l10n, model
 from msme.vocab import load_vocab
 
 
@@ -54,15 +54,17 @@ def check_sector(value: str | None) -> str | None:
 
 
 def check_duration(value: str | int | None) -> int | None:
-    """1 to 6 months, or None when the source does not say."""
+    """A number of months within the model's bounds for `duration_months`, or None when the
+    source does not say."""
     if value is None or str(value).strip() in ("", "-", "?"):
         return None
+    low, high = model.bounds(model.field_at(model.Story, "duration_months"))
     try:
         months = int(str(value).strip())
     except ValueError:
-        raise ValueError(f"{value!r} is not a whole number of months (1 to 6)") from None
-    if not 1 <= months <= 6:
-        raise ValueError(f"{months} months is outside the programme's 1 to 6 months")
+        raise ValueError(f"{value!r} is not a whole number of months ({low} to {high})") from None
+    if not low <= months <= high:
+        raise ValueError(f"{months} months is outside the programme's {low} to {high} months")
     return months
 
 
@@ -137,6 +139,11 @@ STORY_BODY = f"""
 """
 
 
+def _initial_status(ctype: str) -> str:
+    """The status a new page starts with, as the model says (the web editor's default too)."""
+    return model.facts(model.field_at(model.MODELS[ctype], "status"))["initial"]
+
+
 def _front_matter(data: dict) -> str:
     return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100) + "---\n"
 
@@ -163,7 +170,7 @@ def new_story(docs_dir: Path, a: StoryAnswers) -> Path:
     data: dict = {
         "title": a.title,
         "summary": a.summary,
-        "status": "draft",
+        "status": _initial_status("story"),
         "published": a.published,
         "sending": sending,
         "host": host,
@@ -191,7 +198,7 @@ def new_guide(docs_dir: Path, *, title: str, summary: str, audiences: list[str],
     data = {
         "title": title,
         "summary": summary,
-        "status": "draft",
+        "status": _initial_status("guide"),
         "audiences": audiences,
         "reviewed": dt.date.today(),
         "steps": [{"title": "First step", "text": "What to do, in one or two sentences."}],
@@ -210,7 +217,7 @@ def new_event(
     data = {
         "title": title,
         "summary": f"{name}, {city}.",
-        "status": "draft",
+        "status": _initial_status("event"),
         "name": name,
         "start": start,
         "place": {"city": city, "country": country},

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 from html import escape
+from html.parser import HTMLParser
 from pathlib import Path
 
 from msme.sanitize import clean
+from msme.urls import lang_prefix
 
 INDEX = Path("search") / "search_index.json"
 
@@ -20,8 +21,35 @@ def stemmer_available(site_dir: Path, lang: str) -> bool:
 STORY_TEXT_CHARS = 600  # body text kept per story: enough to find it by what it is about
 
 
+class _Text(HTMLParser):
+    """The text of an HTML fragment, entities kept as written (the index holds HTML, escaped)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.parts.append(" ")  # a tag separates words, as the browser's layout would
+
+    def handle_endtag(self, tag: str) -> None:
+        self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.parts.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.parts.append(f"&#{name};")
+
+
 def _plain(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    """The words of an HTML fragment, one space apart."""
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
 
 
 def safe(doc: dict) -> dict:
@@ -75,7 +103,7 @@ def split_index(
     others = [lang for lang in locales if lang != default]
     counts = {}
     for lang in locales:
-        prefix = "" if lang == default else f"{lang}/"
+        prefix = lang_prefix(lang, default)
         if lang == default:
             docs = [d for d in data["docs"] if not d["location"].startswith(tuple(f"{o}/" for o in others))]
         else:

@@ -87,8 +87,11 @@ def structured_data(
                 "startDate": page.start.isoformat(),
                 "endDate": (page.end or page.start).isoformat(),
                 "eventStatus": "https://schema.org/EventScheduled",
-                "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-                "location": {
+                "eventAttendanceMode": "https://schema.org/"
+                + ("OnlineEventAttendanceMode" if page.place.online else "OfflineEventAttendanceMode"),
+                "location": {"@type": "VirtualLocation", "url": url}
+                if page.place.online
+                else {
                     "@type": "Place",
                     "name": page.place.venue or page.place.city,
                     "address": {

@@ -1,4 +1,6 @@
-"""Translation status (missing / outdated) and the translation checker (links, images, headings, numbers)."""
+"""Translation status (missing / outdated) and the translation checker (links, images, headings, numbers,
+and each language's terminology), which reads the text with the site's one Markdown parser, so nothing
+in code counts."""
 
 from __future__ import annotations
 
@@ -6,14 +8,17 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from msme import model
-from msme.content import Problem, SourceFile, merge_translation
-from msme.validate import Site
+from markdown_it.token import Token
 
-LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
-HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$", re.MULTILINE)
+from msme import model, terminology
+from msme.content import Problem, SourceFile, merge_translation
+from msme.datafiles import DataFileError, read_yaml
+from msme.markdown_reader import parser
+from msme.site import Site
+
 EXPLICIT_ID = re.compile(r"\s*\{[^}]*#([\w-]+)[^}]*\}\s*$")
 DIGITS = re.compile(r"\d+")
 
@@ -68,38 +73,64 @@ def _slug(text: str) -> str:
     return re.sub(r"[-\s]+", "-", text)
 
 
-def headings(body: str) -> list[tuple[int, str]]:
-    """(level, anchor id) of each heading; an explicit {#id} wins over the slug of its text."""
-    out = []
-    for hashes, text in HEADING.findall(_strip_code(body)):
-        m = EXPLICIT_ID.search(text)
-        out.append((len(hashes), m.group(1) if m else _slug(text)))
+@dataclass
+class Outline:
+    """What a translation must keep of its original's text: link and image targets in order,
+    (level, anchor id) of each heading, and the runs of digits in the prose."""
+
+    links: list[str] = field(default_factory=list)
+    headings: list[tuple[int, str]] = field(default_factory=list)
+    digits: list[str] = field(default_factory=list)
+
+
+def _inline(children: list[Token], links: list[str]) -> list[tuple[str, bool]]:
+    """Collect the link and image targets of one inline run; return its text as (piece, is code)."""
+    pieces = []
+    for child in children:
+        if child.type in ("link_open", "image"):
+            links.append(str(child.attrGet("href") or child.attrGet("src") or ""))
+        if child.type in ("text", "code_inline"):
+            pieces.append((child.content, child.type == "code_inline"))
+        elif child.type == "image":  # its alt text is prose too
+            pieces += _inline(child.children or [], links)
+    return pieces
+
+
+def outline(body: str) -> Outline:
+    """Read a Markdown text with the site's parser: code blocks, fences (``` and ~~~), indented
+    code and code spans hold no links or numbers that count."""
+    out = Outline()
+    level = 0
+    for token in parser().parse(body):
+        if token.type == "heading_open":
+            level = int(token.tag[1])
+        elif token.type == "inline":
+            pieces = _inline(token.children or [], out.links)
+            prose = "".join(text for text, code in pieces if not code)
+            if level:  # an explicit {#id} wins over the slug of the heading's text, and is not prose
+                m = EXPLICIT_ID.search(prose)
+                out.headings.append((level, m.group(1) if m else _slug("".join(text for text, _ in pieces))))
+                prose = EXPLICIT_ID.sub("", prose)
+                level = 0
+            out.digits += DIGITS.findall(prose)
     return out
 
 
-def _strip_code(body: str) -> str:
-    return re.sub(r"```.*?```", "", body, flags=re.DOTALL)
+def headings(body: str) -> list[tuple[int, str]]:
+    """(level, anchor id) of each heading."""
+    return outline(body).headings
 
 
 def links(body: str) -> list[str]:
     """Link and image targets, in order."""
-    return LINK.findall(_strip_code(body))
-
-
-def _text_values(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [t for v in value.values() for t in _text_values(v)]
-    if isinstance(value, list):
-        return [t for v in value for t in _text_values(v)]
-    return []
+    return outline(body).links
 
 
 def numbers(body: str, meta: dict[str, Any]) -> Counter[str]:
-    """Every run of digits in the body and the translatable front matter (formatting-neutral)."""
-    texts = [body, *_text_values(_translatable_only({k: v for k, v in meta.items() if k != "translation_of"}, []))]
-    return Counter(d.lstrip("0") or "0" for t in texts for d in DIGITS.findall(t))
+    """Every run of digits in the body's prose and the translatable front matter (formatting-neutral)."""
+    texts = terminology.text_values(_translatable_only({k: v for k, v in meta.items() if k != "translation_of"}, []))
+    found = outline(body).digits + [d for t in texts for d in DIGITS.findall(t)]
+    return Counter(d.lstrip("0") or "0" for d in found)
 
 
 def _translatable_only(value: Any, path: list[Any]) -> Any:
@@ -126,9 +157,10 @@ def check(site: Site) -> list[Problem]:
 
 def _compare(orig: SourceFile, tr: SourceFile) -> list[Problem]:
     problems = []
-    if links(orig.body) != links(tr.body):
-        missing = [x for x in links(orig.body) if x not in links(tr.body)]
-        extra = [x for x in links(tr.body) if x not in links(orig.body)]
+    lo, lt = links(orig.body), links(tr.body)
+    if lo != lt:
+        missing = [x for x in lo if x not in lt]
+        extra = [x for x in lt if x not in lo]
         detail = "; ".join(filter(None, [f"missing {missing}" if missing else "", f"extra {extra}" if extra else ""]))
         problems.append(
             Problem(
@@ -161,3 +193,43 @@ def _compare(orig: SourceFile, tr: SourceFile) -> list[Problem]:
             )
         )
     return problems
+
+
+# A cited source's title is quoted as its publisher wrote it, whatever the terminology says.
+CITED = "sources"
+
+
+def check_terms(site: Site, base_dir: Path | None = None) -> list[Problem]:
+    """Every page (its text and translatable front matter) and every label file, in each language,
+    against that language's terminology base (`base_dir`, by default data/terminology/<lang>.yml)."""
+    base, unread = terminology.load(base_dir or site.data_dir / "terminology", site.config.locales)
+    problems = [Problem(path, "(terminology)", problem) for path, problem in unread]
+    for sf in site.files:
+        if sf.problem is None and sf.lang in base:
+            problems += _page_terms(site, sf, base[sf.lang])
+    for lang, glossary in base.items():
+        path = site.data_dir / "i18n" / f"{lang}.yml"
+        if path.exists():
+            shown = f"{site.data_dir.name}/i18n/{lang}.yml"
+            try:
+                labels = terminology.text_values(read_yaml(path))
+            except DataFileError:
+                continue  # validation reports an unreadable label file
+            found = terminology.in_values(path.read_text(encoding="utf-8"), labels, glossary)
+            problems += [Problem(shown, f"line {f.line}", f.message) for f in found]
+    return problems
+
+
+def _page_terms(site: Site, sf: SourceFile, glossary: terminology.Glossary) -> list[Problem]:
+    """Wrong terms in one page, with the file's line numbers."""
+    text = (site.docs_dir / sf.rel).read_bytes().decode("utf-8")  # as content.parse_file read it
+    # The body was read with the front matter and surrounding blank lines removed: it is the tail
+    # of the file, so what comes before it is the front matter.
+    head = text[: max(len(text.rstrip()) - len(sf.body), 0)]
+    meta = {k: v for k, v in sf.meta.items() if k not in ("translation_of", CITED)}
+    found = terminology.in_values(head, terminology.text_values(_translatable_only(meta, [])), glossary)
+    found += [
+        terminology.Finding(f.line + head.count("\n"), f.message) for f in terminology.in_markdown(sf.body, glossary)
+    ]
+    shown = f"{site.docs_dir.name}/{sf.rel}"
+    return [Problem(shown, f"line {f.line}", f.message) for f in found]

@@ -13,9 +13,14 @@ def default_path(url: str, lang: str, default: str) -> str:
     return url
 
 
+def lang_prefix(lang: str, default: str) -> str:
+    """The folder of a language's pages under the site root: '' for the default, else 'fr/'."""
+    return "" if lang == default else f"{lang}/"
+
+
 def lang_path(path: str, lang: str, default: str) -> str:
     """The URL path of a default-language page in `lang` ('guides/x/' -> 'fr/guides/x/')."""
-    return path if lang == default else f"{lang}/{path}"
+    return lang_prefix(lang, default) + path
 
 
 def absolute(site_url: str, path: str) -> str:

@@ -1,63 +1,144 @@
-"""Validate all content at once: every problem in one run, as `path: field: problem (fix)`."""
+"""Validate all content at once: every problem in one run, as `path: field: problem (fix)`; every
+rule by a stable id in RULES, with its message template where this module words it."""
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from msme import cards, images, model, references
-from msme.consent import PARTICIPANT, SPEAKER, ConsentRecord, Redaction, load_register, redact_data, redactions
+from msme.catalogue import FACETS, LIST_ROOT
+from msme.consent import ConsentRecord, load_register, redact_data, redactions
 from msme.content import Problem, SourceFile, discover, merge_translation, split_lang
 from msme.datafiles import DATA_TABLES, DataFileError, read_yaml
 from msme.describe import pydantic_error
 from msme.images import ImageProblem, inspect
 from msme.l10n import labels
+from msme.media import url_path
 from msme.paths import CONSENT_FILE, DATA_DIR, DOCS_DIR
 from msme.sanitize import body_problems
 from msme.scaffold import PLACEHOLDERS, slugify
+from msme.site import Site, stand_ins
 from msme.siteconfig import SiteConfig, load_site_config
 from msme.urls import lang_path
 from msme.vocab import Vocab, load_vocab
 
 
-@dataclass
-class Site:
-    """Everything the build knows about the content, validated."""
+@dataclass(frozen=True)
+class Rule:
+    """One validation rule: what it checks and, when this module words the problem, the message
+    (a str.format template); `source` names the module that words it otherwise."""
 
-    config: SiteConfig
-    docs_dir: Path
-    files: list[SourceFile]
-    consent: dict[str, ConsentRecord]
-    # (lang, original_rel) -> validated page in that language (translation merged over original)
-    pages: dict[tuple[str, str], model.Page] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    # Worth a look but not wrong (an unreferenced file, prose close to a withdrawn quote):
-    # printed by `validate` and the build, never a reason to stop.
-    warnings: list[Problem] = field(default_factory=list)
-    present: set[tuple[str, str]] = field(default_factory=set)  # (lang, original) of every file, read or not
-    preview: bool = False  # local preview: drafts, stories in review and future stories are shown
-    today: dt.date = field(default_factory=dt.date.today)  # stories dated later are held back
-    data_dir: Path = DATA_DIR  # vocabularies, labels (i18n/), data tables
+    checks: str
+    message: str = ""
+    source: str = "validate"
+    warning: bool = False  # reported, never a reason to stop the build
 
-    def page(self, lang: str, original_rel: str) -> model.Page | None:
-        """The page in `lang`, or None when that translation does not exist."""
-        return self.pages.get((lang, original_rel))
 
-    def originals(self) -> list[SourceFile]:
-        """Default-language files that parsed."""
-        return [f for f in self.files if f.is_original and f.problem is None]
+# Every rule of the validation pass, by a stable id; tests/test_rules.py pins each one's message.
+RULES: dict[str, Rule] = {
+    "data-file": Rule("every data file is UTF-8 YAML of the expected layout", source="datafiles"),
+    "consent-record": Rule("every consent record has a valid id, scope and date", source="consent"),
+    "consent-replacement-wording": Rule(
+        "a record's replacement names a wording under withdrawn_as:",
+        "{replacement!r} is not a wording under withdrawn_as: in data/i18n/{default}.yml "
+        "(use one of {keys}, or give the words per language: {{{default}: …}})",
+    ),
+    "consent-replacement-languages": Rule(
+        "a record's own replacement words exist in every language",
+        "has no words for {missing} (add {first}: … for every language "
+        "the site is built in, or use a key under withdrawn_as:)",
+    ),
+    "file-encoding": Rule("a content file is UTF-8", source="datafiles"),
+    "front-matter-yaml": Rule("the front matter parses as YAML", source="datafiles"),
+    "front-matter-mapping": Rule("the front matter is a mapping of fields", source="content"),
+    "text-raw-html": Rule("the text holds no HTML the page would lose", source="sanitize"),
+    "text-address": Rule("the text links only http, https, mailto or relative addresses", source="sanitize"),
+    "text-attribute": Rule("the text sets no attribute the page would lose", source="sanitize"),
+    "file-name": Rule(
+        "folders and file names are URL slugs",
+        "{part!r} cannot be part of a web address (use lower-case letters a–z, digits and "
+        "hyphens only: rename the {what} to {slug})",
+    ),
+    "translation-of-in-original": Rule(
+        "only translations record translation_of", "belongs in translations only (delete it from the original)"
+    ),
+    "translation-orphan": Rule(
+        "a translation has an original",
+        "translates {original}, which does not exist (rename the file to match its original, or delete it)",
+    ),
+    "translation-hash": Rule(
+        "a translation records the original's hash",
+        "is required in a translation (run `./dev msme status` and copy the hash it shows for {original})",
+    ),
+    "translation-fixed-field": Rule(
+        "a translation sets translatable fields only",
+        "is not translatable; set it in the original {original} only (delete it here)",
+    ),
+    "translation-item-count": Rule(
+        "a translated list has its original's items",
+        "has {count} items but the original has {original_count} (translate each item once, in the same order)",
+    ),
+    "unknown-type": Rule("the page's type is a content type", "unknown type {ctype!r} (use one of {types})"),
+    "schema": Rule("every field fits the content model", source="describe"),
+    "story-published-needs": Rule("a story in review or published has countries, date, sources", source="model"),
+    "event-date-order": Rule("an event does not end before it starts", source="model"),
+    "event-session-speaker": Rule("a session's speakers are the event's speakers", source="model"),
+    "placeholder": Rule(
+        "a page about to be published keeps none of the template's text",
+        "still holds the template's example text (write it from the sources, or set status: draft)",
+    ),
+    "quote-repeated": Rule(
+        "a quote is not repeated word for word in the text",
+        "is repeated word for word in the text (paraphrase it there, so that withdrawing consent can remove it)",
+    ),
+    "consent-missing": Rule(
+        "everyone named, quoted or pictured has a consent record",
+        "{pid!r} has no consent record (add people.{pid} with scope [{scope}] to data/consent.yml, or remove them)",
+    ),
+    "consent-scope": Rule(
+        "their record covers naming, quoting or picturing them",
+        "{pid!r} has not consented to '{scope}' (extend their scope in data/consent.yml, or remove the {scope})",
+    ),
+    "image-file": Rule("a picture exists and can be published", source="images"),
+    "source-index": Rule(
+        "a quote's or figure's source is one of the page's sources",
+        "points to source {index}, but the page lists {count} (use an index into sources)",
+    ),
+    "url-generated": Rule(
+        "no page takes the URL of a generated page",
+        "would be built at {url}, among the pages the site generates (lists, facets, map, data) (rename or move it)",
+    ),
+    "url-unique": Rule(
+        "no two pages claim one URL in any language",
+        "would be built at {url}, the same URL as {other} (rename or move one of them)",
+    ),
+    "card-glyphs": Rule(
+        "every title can be drawn on its social card",
+        "has characters the social-card font cannot draw, which would show as empty boxes: {shown} ({codes}) "
+        "(write the title in Latin, Greek or Cyrillic letters, without emoji)",
+    ),
+    "svg-refused": Rule("content folders hold no SVG", source="references"),
+    "unlinked-file": Rule("every file beside the pages is linked", source="references", warning=True),
+    "withdrawn-quote-close": Rule(
+        "no sentence keeps most of a withdrawn person's quote",
+        "is close to a quote by {person}, who withdrew consent: {sentence!r} "
+        "(rewrite it so the quote cannot be recognised, or remove it)",
+        warning=True,
+    ),
+}
 
-    def translations(self, original_rel: str) -> dict[str, SourceFile]:
-        """Translation files of one original, by language."""
-        return {f.lang: f for f in self.files if f.original_rel == original_rel and not f.is_original}
+
+def report(rule: str, path: str, where: str, **values: Any) -> Problem:
+    """The problem `rule` finds in `path` at `where`, in the rule's own words."""
+    return Problem(path, where, RULES[rule].message.format(**values))
 
 
 def _describe(err: dict[str, Any], ctype: str) -> tuple[str, str]:
@@ -69,7 +150,7 @@ def _validate_meta(meta: dict[str, Any], sf: SourceFile, vocab: Vocab) -> tuple[
     ctype = sf.content_type
     cls = model.MODELS.get(ctype)
     if cls is None:
-        return None, [Problem(sf.rel, "type", f"unknown type {ctype!r} (use one of {', '.join(model.MODELS)})")]
+        return None, [report("unknown-type", sf.rel, "type", ctype=ctype, types=", ".join(model.MODELS))]
     data = {"type": ctype, **meta}
     try:
         return cls.model_validate(data, context={"vocab": vocab}), []
@@ -92,45 +173,18 @@ def _overlay_paths(value: Any, prefix: list[Any]) -> list[list[Any]]:
 
 def _check_translation(sf: SourceFile, original: SourceFile | None) -> list[Problem]:
     if original is None:
-        return [
-            Problem(
-                sf.rel,
-                "(file)",
-                f"translates {sf.original_rel}, which does not exist "
-                "(rename the file to match its original, or delete it)",
-            )
-        ]
+        return [report("translation-orphan", sf.rel, "(file)", original=sf.original_rel)]
     problems = []
     if not sf.meta.get("translation_of"):
-        problems.append(
-            Problem(
-                sf.rel,
-                "translation_of",
-                "is required in a translation (run "
-                f"`./dev msme status` and copy the hash it shows for {sf.original_rel})",
-            )
-        )
+        problems.append(report("translation-hash", sf.rel, "translation_of", original=sf.original_rel))
     for path in _overlay_paths(sf.meta, []):
         dotted = model.normalise_path(path)
         if not model.is_translatable(dotted):
-            problems.append(
-                Problem(
-                    sf.rel,
-                    dotted,
-                    f"is not translatable; set it in the original {sf.original_rel} only (delete it here)",
-                )
-            )
+            problems.append(report("translation-fixed-field", sf.rel, dotted, original=sf.original_rel))
     for key, value in sf.meta.items():
         orig = original.meta.get(key)
         if isinstance(value, list) and isinstance(orig, list) and len(value) != len(orig):
-            problems.append(
-                Problem(
-                    sf.rel,
-                    key,
-                    f"has {len(value)} items but the original has "
-                    f"{len(orig)} (translate each item once, in the same order)",
-                )
-            )
+            problems.append(report("translation-item-count", sf.rel, key, count=len(value), original_count=len(orig)))
     return problems
 
 
@@ -149,23 +203,9 @@ def _check_references(
     def need(pid: Any, scope: str, where: str) -> None:
         rec = consent.get(pid) if isinstance(pid, str) else None
         if rec is None:
-            problems.append(
-                Problem(
-                    sf.rel,
-                    where,
-                    f"{pid!r} has no consent record (add people.{pid} "
-                    f"with scope [{scope}] to data/consent.yml, or remove them)",
-                )
-            )
+            problems.append(report("consent-missing", sf.rel, where, pid=pid, scope=scope))
         elif scope not in rec.scope:
-            problems.append(
-                Problem(
-                    sf.rel,
-                    where,
-                    f"{pid!r} has not consented to '{scope}' (extend "
-                    f"their scope in data/consent.yml, or remove the {scope})",
-                )
-            )
+            problems.append(report("consent-scope", sf.rel, where, pid=pid, scope=scope))
 
     for i, ref in enumerate(_items(meta, "people")):
         need(ref.get("id"), "name", f"people[{i}].id")
@@ -187,12 +227,7 @@ def _check_references(
         for i, item in enumerate(_items(meta, key)):
             if isinstance(item.get("source", 0), int) and item.get("source", 0) >= max(n_sources, 1):
                 problems.append(
-                    Problem(
-                        sf.rel,
-                        f"{key}[{i}].source",
-                        f"points to source {item['source']}, "
-                        f"but the page lists {n_sources} (use an index into sources)",
-                    )
+                    report("source-index", sf.rel, f"{key}[{i}].source", index=item["source"], count=n_sources)
                 )
     return problems
 
@@ -230,9 +265,7 @@ def load_site(
             meta = sf.meta
             site.problems += _check_names(sf)
             if "translation_of" in meta:
-                site.problems.append(
-                    Problem(sf.rel, "translation_of", "belongs in translations only (delete it from the original)")
-                )
+                site.problems.append(report("translation-of-in-original", sf.rel, "translation_of"))
         else:
             original = by_rel.get(sf.original_rel)
             site.problems += _check_translation(sf, original)
@@ -245,14 +278,7 @@ def load_site(
             site.problems += _check_placeholders(sf, meta)
         for i, quote in enumerate(getattr(page, "quotes", []) or []):
             if quote.text.casefold() in " ".join(sf.body.split()).casefold():
-                site.problems.append(
-                    Problem(
-                        sf.rel,
-                        f"quotes[{i}]",
-                        "is repeated word for word in the text "
-                        "(paraphrase it there, so that withdrawing consent can remove it)",
-                    )
-                )
+                site.problems.append(report("quote-repeated", sf.rel, f"quotes[{i}]"))
         if sf.is_original:
             site.problems += _check_references(sf, meta, docs_dir, consent)
         if page is not None and sf.lang in locales:
@@ -286,29 +312,10 @@ def _strings(value: Any, path: str = "") -> list[tuple[str, str]]:
 
 def _check_placeholders(sf: SourceFile, meta: dict[str, Any]) -> list[Problem]:
     """Template text left in a page that is about to be published."""
-    fix = "still holds the template's example text (write it from the sources, or set status: draft)"
-    problems = [Problem(sf.rel, where, fix) for where, text in _strings(meta) if text.strip() in PLACEHOLDERS]
+    problems = [report("placeholder", sf.rel, where) for where, text in _strings(meta) if text.strip() in PLACEHOLDERS]
     if any(ph in sf.body for ph in PLACEHOLDERS):
-        problems.append(Problem(sf.rel, "(text)", fix))
+        problems.append(report("placeholder", sf.rel, "(text)"))
     return problems
-
-
-def _stand_ins(site: Site, lang: str, page: model.Page) -> dict[str, str]:
-    """What replaces each withdrawn person's name on one page in `lang`: their record's replacement,
-    else a description that fits many people ('a speaker' for the page's speakers, 'a participant'
-    otherwise), never their role, which names the one person who held it."""
-    phrases = labels(lang, site.config.default.locale, site.data_dir / "i18n")["withdrawn_as"]
-    speakers = {s.person for s in getattr(page, "speakers", [])}
-    return {
-        pid: rec.stand_in(lang, phrases, SPEAKER if pid in speakers else PARTICIPANT)
-        for pid, rec in site.consent.items()
-        if rec.withdrawn
-    }
-
-
-def page_redactions(site: Site, lang: str, page: model.Page) -> list[Redaction]:
-    """How withdrawn people are removed from one page's text in `lang` (see _stand_ins)."""
-    return redactions(site.consent, _stand_ins(site, lang, page))
 
 
 def _apply_withdrawals(site: Site, vocab: Vocab) -> None:
@@ -316,7 +323,7 @@ def _apply_withdrawals(site: Site, vocab: Vocab) -> None:
     if not any(rec.withdrawn for rec in site.consent.values()):
         return
     for (lang, rel), page in list(site.pages.items()):
-        words = _stand_ins(site, lang, page)
+        words = stand_ins(site, lang, page)
         data = redact_data(page.model_dump(mode="json"), redactions(site.consent, words))
         _forget(data, words)
         site.pages[(lang, rel)] = type(page).model_validate(data, context={"vocab": vocab})
@@ -367,22 +374,25 @@ def _check_replacements(site: Site, consent_file: Path) -> list[Problem]:
         where = f"people.{pid}.replacement"
         if isinstance(rec.replacement, str) and rec.replacement not in keys:
             problems.append(
-                Problem(
+                report(
+                    "consent-replacement-wording",
                     f"data/{consent_file.name}",
                     where,
-                    f"{rec.replacement!r} is not a wording under withdrawn_as: in data/i18n/{default}.yml "
-                    f"(use one of {', '.join(keys)}, or give the words per language: {{{default}: …}})",
+                    replacement=rec.replacement,
+                    default=default,
+                    keys=", ".join(keys),
                 )
             )
         elif isinstance(rec.replacement, dict):
             missing = [lang for lang in site.config.locales if not rec.replacement.get(lang)]
             if missing:
                 problems.append(
-                    Problem(
+                    report(
+                        "consent-replacement-languages",
                         f"data/{consent_file.name}",
                         where,
-                        f"has no words for {', '.join(missing)} (add {missing[0]}: … for every language "
-                        "the site is built in, or use a key under withdrawn_as:)",
+                        missing=", ".join(missing),
+                        first=missing[0],
                     )
                 )
     return problems
@@ -395,14 +405,7 @@ def _check_names(sf: SourceFile) -> list[Problem]:
     for i, part in enumerate([*folders, name]):
         if not re.fullmatch(model.SLUG_PATTERN, part):
             what = "folder" if i < len(folders) else "file"
-            return [
-                Problem(
-                    sf.rel,
-                    "(file name)",
-                    f"{part!r} cannot be part of a web address (use lower-case letters a–z, digits and "
-                    f"hyphens only: rename the {what} to {slugify(part)})",
-                )
-            ]
+            return [report("file-name", sf.rel, "(file name)", part=part, what=what, slug=slugify(part))]
     return []
 
 
@@ -422,14 +425,7 @@ def _check_card_glyphs(site: Site) -> list[Problem]:
             seen.add((owner, page.title))
             shown = " ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
             codes = ", ".join(f"U+{ord(ch):04X}" for ch in missing[:8])
-            problems.append(
-                Problem(
-                    owner,
-                    "title",
-                    f"has characters the social-card font cannot draw, which would show as empty boxes: "
-                    f"{shown} ({codes}) (write the title in Latin, Greek or Cyrillic letters, without emoji)",
-                )
-            )
+            problems.append(report("card-glyphs", owner, "title", shown=shown, codes=codes))
     return problems
 
 
@@ -472,12 +468,7 @@ def _close_to_withdrawn_quotes(site: Site) -> list[Problem]:
                     line = raw.count("\n", 0, start + m.start() + len(m.group()) - len(m.group().lstrip())) + 1
                     sentence = " ".join(m.group().split())
                     warnings.append(
-                        Problem(
-                            sf.rel,
-                            f"line {line}",
-                            f"is close to a quote by {person}, who withdrew consent: {sentence[:80]!r} "
-                            "(rewrite it so the quote cannot be recognised, or remove it)",
-                        )
+                        report("withdrawn-quote-close", sf.rel, f"line {line}", person=person, sentence=sentence[:80])
                     )
                     break
     return warnings
@@ -487,10 +478,6 @@ def _check_unique_slugs(files: list[SourceFile], config: SiteConfig) -> list[Pro
     """Two pages must never claim one URL in any language: stories/a.md and stories/a/index.md; an
     English page under docs/es/ and the Spanish version of a page (every page is built in every
     language, translated or shown untranslated); a page where the site generates its own."""
-    # Imported here: media and catalogue import this module.
-    from msme.catalogue import FACETS, LIST_ROOT
-    from msme.media import url_path
-
     generated = ("stories/map/", "data/", f"{LIST_ROOT}page/", *(f"{LIST_ROOT}{facet}/" for facet in FACETS))
     by_key = {(sf.lang, sf.original_rel): sf for sf in files}
     claims: dict[str, str] = {}  # URL -> the file shown there
@@ -498,26 +485,11 @@ def _check_unique_slugs(files: list[SourceFile], config: SiteConfig) -> list[Pro
     for sf in (f for f in files if f.is_original):
         path = url_path(sf.rel)
         if path.startswith(generated):
-            problems.setdefault(
-                sf.rel,
-                Problem(
-                    sf.rel,
-                    "(slug)",
-                    f"would be built at {path}, among the pages the site generates "
-                    "(lists, facets, map, data) (rename or move it)",
-                ),
-            )
+            problems.setdefault(sf.rel, report("url-generated", sf.rel, "(slug)", url=path))
         for lang in config.locales:
             url = lang_path(path, lang, config.default.locale)
             shown = by_key.get((lang, sf.rel), sf).rel
             other = claims.setdefault(url, shown)
             if other != shown:
-                problems.setdefault(
-                    sf.rel,
-                    Problem(
-                        shown,
-                        "(slug)",
-                        f"would be built at {url or '/'}, the same URL as {other} (rename or move one of them)",
-                    ),
-                )
+                problems.setdefault(sf.rel, report("url-unique", shown, "(slug)", url=url or "/", other=other))
     return list(problems.values())

@@ -6,20 +6,31 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from msme import l10n, model
+from msme import l10n, media, model
 from msme.consent import ConsentRecord
 from msme.datafiles import DATA_TABLES, read_yaml
 from msme.paths import DATA_DIR
-from msme.urls import absolute
 
 
 @dataclass(frozen=True)
 class Context:
-    """What every view needs: the language, its labels and the consent register."""
+    """What every view needs: the language, its labels and the consent register; and the language
+    of the originals (the site's default), which values a translation cannot set stay in."""
 
     lang: str
     labels: dict[str, Any]
     consent: dict[str, ConsentRecord]
+    original_lang: str | None = None  # None: not known, so nothing is marked
+
+    def foreign(self, lang: str | None) -> str:
+        """`lang` where it differs from the page's language (for a `lang` attribute), else ""."""
+        return lang if lang and lang != self.lang else ""
+
+    @property
+    def untranslated(self) -> str:
+        """The `lang` attribute of a value no translation can set (an organiser's name, an
+        affiliation): the original's language where it differs from the page's, else ""."""
+        return self.foreign(self.original_lang)
 
     def person(self, pid: str, role: str, scope: str = "name") -> str:
         """A person's name where their consent allows it, otherwise the neutral role wording."""
@@ -47,19 +58,26 @@ def sources(page: model.Page, ctx: Context) -> list[dict[str, str]]:
     ]
 
 
-def quotes(page: model.Story | model.Event, ctx: Context, roles: dict[str, str]) -> list[dict[str, str]]:
-    """Quotes whose speaker has consented to being quoted; the rest are dropped."""
+def quotes(
+    page: model.Story | model.Event, ctx: Context, roles: dict[str, str], affiliations: dict[str, str] | None = None
+) -> list[dict[str, str]]:
+    """Quotes whose speaker has consented to being quoted (the rest are dropped), each with the
+    `lang` of its words where they are not in the page's language."""
     out = []
     for q in page.quotes:
         rec = ctx.consent.get(q.person)
         if rec is None or not rec.allows("quote"):
             continue
         role = roles.get(q.person, "")
+        affiliation = (affiliations or {}).get(q.person, "")
         out.append(
             {
                 "text": q.text,
-                "name": ctx.person(q.person, role),
+                "lang": ctx.foreign(q.lang),
+                "name": ctx.person(q.person, ""),  # "" without consent to be named: role alone
                 "role": role,
+                "affiliation": affiliation,
+                "affiliation_lang": ctx.untranslated,
                 "source_url": str(page.sources[q.source].url) if q.source < len(page.sources) else "",
             }
         )
@@ -108,7 +126,6 @@ def guide(page: model.Guide, ctx: Context) -> dict[str, Any]:
 
 def event(page: model.Event, ctx: Context) -> dict[str, Any]:
     """Date, place, figures, speakers by session, takeaways."""
-    roles = {s.person: s.role for s in page.speakers}
     speakers = {
         s.person: {
             "name": ctx.person(s.person, f"{s.role}, {s.affiliation}"),
@@ -119,15 +136,27 @@ def event(page: model.Event, ctx: Context) -> dict[str, Any]:
     }
     return {
         "when": l10n.date_range(page.start, page.end, ctx.lang),
-        "where": ", ".join(
-            x for x in (page.place.venue, page.place.city, l10n.country(page.place.country, ctx.lang)) if x
+        "where": ctx.labels.get("event_online", "Online")
+        if page.place.online
+        else ", ".join(
+            x
+            for x in (
+                page.place.venue,
+                page.place.city,
+                l10n.country(page.place.country, ctx.lang) if page.place.country else None,
+            )
+            if x
         ),
         "attendees": l10n.number(page.attendees, ctx.lang) if page.attendees is not None else "",
         "organisers": page.organisers,
+        # Organisers and affiliations are not translatable: they stay in the original's language.
+        "untranslated_lang": ctx.untranslated,
         "figures": figures(page, ctx),
         "sessions": [{"title": s.title, "speakers": [speakers[p] for p in s.speakers]} for s in page.sessions],
         "takeaways": page.takeaways,
-        "quotes": quotes(page, ctx, {k: f"{v}, {speakers[k]['affiliation']}" for k, v in roles.items()}),
+        "quotes": quotes(
+            page, ctx, {s.person: s.role for s in page.speakers}, {s.person: s.affiliation for s in page.speakers}
+        ),
         "sources": sources(page, ctx),
     }
 
@@ -192,9 +221,25 @@ def story_card(entry: Any, url: str, ctx: Context, image: dict[str, Any] | None 
             sending=l10n.country(page.sending.country, ctx.lang), host=l10n.country(page.host.country, ctx.lang)
         ),
         "sector": ", ".join(ctx.labels["sectors"][s] for s in entry.sectors),
-        "year": entry.year,
-        "date": page.published.isoformat() if page.published else "",
+        "year": entry.year,  # of the exchange, never of publication on this site
+        "date": page.period.start or page.period.end or "",  # the <time> element's machine-readable value
         "image": image,
+    }
+
+
+def card_image(site: Any, entry: Any, page_url: str) -> dict[str, Any] | None:
+    """A story's first picture at list-card size (the smallest variant), URLs relative to the
+    page at `page_url`; None without a picture. (site: the validated Site; entry: an Entry.)"""
+    figs = media.figures(site, entry.rel, entry.story, page_url)
+    if not figs:
+        return None
+    width = min(figs[0]["variants"])
+    return {
+        **figs[0],
+        "src": figs[0]["variants"][width],
+        "width": width,
+        "height": round(figs[0]["height"] * width / figs[0]["width"]),
+        "lazy": True,
     }
 
 
@@ -205,7 +250,7 @@ def listing(cat: Any, li: Any, ctx: Context, *, rel_url: Any, image_for: Any) ->
     image_for(entry) gives a card's picture or None.
     """
     facets = []
-    for kind in ("country", "sector", "type", "year"):
+    for kind in cat.offered:
         values = [
             {
                 "key": key,
@@ -232,9 +277,6 @@ def listing(cat: Any, li: Any, ctx: Context, *, rel_url: Any, image_for: Any) ->
         "is_all": li.kind == "all",
         "facets": facets,
         "total": len(cat.entries),
-        "site_root": absolute(
-            cat.site.config.site_url, "" if ctx.lang == cat.site.config.default.locale else f"{ctx.lang}/"
-        ),
     }
 
 

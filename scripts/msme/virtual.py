@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from msme import l10n, model
 from msme.catalogue import Catalogue, Listing
-from msme.media import GENERATED as KEY_PREFIX
-from msme.validate import Site
+from msme.site import GENERATED as KEY_PREFIX
+from msme.site import Site
 
 
 @dataclass(frozen=True)
