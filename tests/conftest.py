@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import dis
 import functools
 import http.server
+import inspect
 import os
 import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+import types
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -188,3 +192,68 @@ def browser() -> Iterator[object]:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+# Fast or slow, decided from what a test runs, never by hand: `./dev test --fast` runs `-m "not slow"`.
+# A test is slow when its code, its fixtures' code or the test helpers they call reach one of these:
+# a site build (a project made to be built, whatever engine then builds it; a build in a subprocess,
+# in process or atomically) or an outside program (require_tool: Chromium, nginx, java, node and
+# Lighthouse). Everything else is fast.
+SLOW_CALLS = {
+    ("conftest", "make_project"),
+    ("conftest", "build"),
+    ("conftest", "require_tool"),
+    ("msme.publish", "atomic_build"),
+    ("mkdocs.commands.build", "build"),
+}
+
+
+def _is_helper(obj: object) -> bool:
+    """A plain function of the test suite, which may itself reach something slow."""
+    module = getattr(obj, "__module__", "") or ""
+    return inspect.isfunction(obj) and (module == "conftest" or module.rpartition(".")[2].startswith("test_"))
+
+
+def _calls(code: types.CodeType, names: dict[str, Any]) -> Iterator[tuple[tuple[str, str], object]]:
+    """What a function's code names, as `(module, name)` and the object: the globals it reads and
+    what it imports inside itself."""
+    codes = [code]
+    while codes:  # the function and the code nested in it (comprehensions, closures, lambdas)
+        current = codes.pop()
+        codes += [c for c in current.co_consts if inspect.iscode(c)]
+        imported = ""
+        for ins in dis.get_instructions(current):
+            if ins.opname == "IMPORT_NAME":
+                imported = ins.argval
+            elif ins.opname == "IMPORT_FROM":
+                yield (imported, ins.argval), None
+            elif ins.opname in ("LOAD_GLOBAL", "LOAD_NAME") and ins.argval in names:
+                obj = inspect.unwrap(names[ins.argval])  # contextmanager helpers (nginx) wrap their generator
+                yield (getattr(obj, "__module__", ""), getattr(obj, "__qualname__", "")), obj
+
+
+@functools.cache
+def is_slow(func: Callable[..., object]) -> bool:
+    """Whether `func` calls something in SLOW_CALLS, directly or through the suite's own helpers."""
+    todo, seen = [inspect.unwrap(func)], set()
+    while todo:
+        current = todo.pop()
+        seen.add(current)
+        for key, obj in _calls(current.__code__, current.__globals__):
+            if key in SLOW_CALLS:
+                return True
+            if _is_helper(obj) and obj not in seen:
+                todo.append(obj)
+    return False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test `slow` or `fast` (see SLOW_CALLS)."""
+    for item in items:
+        # The fixtures a test uses, each fixture's own fixtures included (item.fixturenames).
+        # _fixtureinfo is pytest's, private but stable since pytest 3: no public way names the functions.
+        defs = getattr(item, "_fixtureinfo", None)
+        fixtures = [d.func for name in item.fixturenames for d in (defs.name2fixturedefs.get(name, ()) if defs else ())]
+        funcs = [getattr(item, "obj", None), *fixtures]
+        slow = any(is_slow(f) for f in funcs if _is_helper(inspect.unwrap(f)))
+        item.add_marker(pytest.mark.slow if slow else pytest.mark.fast)

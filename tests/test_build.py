@@ -62,7 +62,7 @@ def test_story_fact_box(real_site: Build) -> None:
         "Training and knowledge transfer",
     ):
         assert value in text, value
-    assert html.index("msme-factbox") < html.index("Gonzalo Palenzuela runs")
+    assert html.index("msme-factbox") < html.index("Gonzalo Palenzuela, a self-employed")
 
 
 def test_story_list_shows_published_stories(real_site: Build) -> None:

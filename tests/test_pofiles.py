@@ -118,7 +118,7 @@ def test_segments_cover_fields_headings_items_and_cells(docs: Path, tmp_path: Pa
         ("Monthly grant", "Subvención mensual"),
     ]
     [event] = _export(docs, "es", [EVENT], tmp_path / "po")
-    assert _entry(event, "quotes[1].text").msgid == "do not regret doing so"
+    assert _entry(event, "quotes[0].text").msgid.startswith("it has been an honour to coordinate")
     assert po.metadata["X-MSME-Translation-Of"] == file_digest((docs / GUIDE).read_bytes())
 
 
@@ -129,7 +129,7 @@ def test_a_changed_segment_replaces_only_its_own_lines(docs: Path, tmp_path: Pat
     item = next(e for e in polib.pofile(str(guide_po)) if e.msgctxt.endswith(":item"))
     cell = [e for e in polib.pofile(str(guide_po)) if e.msgctxt.endswith(":cell")][3]  # "830 EUR"
     _edit(guide_po, {item.msgctxt: "el viaje de ida para incorporarse al puesto;", cell.msgctxt: "830 euros"})
-    _edit(event_po, {"quotes[1].text": "no lo lamentan"})
+    _edit(event_po, {"quotes[0].text": "ha sido un honor coordinar el programa durante sus 32 meses"})
     code, output = _import(docs, [guide_po, event_po])
     assert code == 0, output
     diff = [
@@ -146,12 +146,12 @@ def test_a_changed_segment_replaces_only_its_own_lines(docs: Path, tmp_path: Pat
     ]
     # The Spanish file had no quotes: the key is added at its English place (after takeaways), one
     # item per English quote so the others stay English; nothing else moves.
-    assert added == ["+ quotes:", "+   - {}", "+   - text: no lo lamentan", "+   - {}"]
+    assert added == ["+ quotes:", "+   - text: ha sido un honor coordinar el programa durante sus 32 meses"]
     assert event.read_text(encoding="utf-8").index("quotes:") > old_event.index("takeaways:")
     site = load_site(docs)
     page = site.page("es", EVENT)
-    assert page is not None and page.quotes[1].text == "no lo lamentan"
-    assert page.quotes[0].text == "it has been an honour to coordinate the programme during its 32 months of duration"
+    assert page is not None and page.quotes[0].text == "ha sido un honor coordinar el programa durante sus 32 meses"
+    assert site.page("en", EVENT).quotes[0].text.startswith("it has been an honour")  # the original keeps its own
     assert not site.problems
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, bakery_story, build, make_project
+from msme.siteconfig import load_site_config
 from msme.validate import load_site
 
 EMPTY_CONSENT = FIXTURES / "consent-empty.yml"
@@ -378,8 +379,9 @@ def test_consent_records_in_the_projects_words(tmp_path: Path) -> None:
             "organiser_representative, or give the words per language: {en: …})"
         ),
         (
-            "data/consent.yml: people.bo-fictional.replacement: has no words for fr, it, de (add fr: … for "
-            "every language the site is built in, or use a key under withdrawn_as:)"
+            "data/consent.yml: people.bo-fictional.replacement: has no words for "
+            + ", ".join(x for x in load_site_config().locales if x not in ("en", "es"))
+            + " (add fr: … for every language the site is built in, or use a key under withdrawn_as:)"
         ),
     ]
 

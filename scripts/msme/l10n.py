@@ -112,6 +112,19 @@ def figure(value: float, unit: str, lang: str) -> str:
     return number(value, lang)
 
 
+# Letters whose stroke or bar is part of the letter in Unicode, so NFKD leaves them whole:
+# folded to their base letter, as the accents are, so that they do not sort after Z.
+_STROKED = str.maketrans({"đ": "d", "Đ": "d", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "ħ": "h", "Ħ": "h"})
+
+
 def sort_key(text: str) -> str:
-    """Accent-insensitive key so that 'Österreich' sorts with the O's."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    """Accent-insensitive, case-insensitive key in any script.
+
+    NFKD splits a letter from its accents; the accents (combining marks) are dropped and the
+    letters kept, Latin, Greek or Cyrillic alike: 'Österreich' sorts with the O's, 'Ägypten'
+    with the A's, 'Αυστρία' after 'Αλβανία' and before 'Βέλγιο'. It is not a language's
+    collation: Croatian 'Č' and 'Ć' sort as 'C' (among the C words, all before D) and 'Đ' as
+    'D', where Croatian puts each after its base letter.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.translate(_STROKED))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
