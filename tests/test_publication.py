@@ -21,7 +21,7 @@ from benchmarks.corpus import phone_photo
 from PIL import Image
 
 from conftest import FIXTURES, ROOT, Build, build, make_project
-from msme import opendata, references
+from msme import filterdata, opendata, references
 from msme.publish import PREFIX, atomic_build, switch
 
 CONSENT = FIXTURES / "consent-empty.yml"
@@ -91,7 +91,11 @@ def test_only_files_built_pages_use_are_published(built: Build) -> None:
     files = {p.relative_to(built.site).as_posix() for p in built.site.rglob("*") if p.is_file()}
     # pages and their compressed copies (msme.hosting) aside
     pages = (".html", ".html.gz", ".html.br")
-    beside_pages = {f for f in files if "stories/" in f and not f.endswith(pages) and not f.startswith("assets/")}
+    # and the story filter's data the build writes beside the list (msme.filterdata)
+    built_data = tuple(f"stories/{filterdata.FILE}{ext}" for ext in ("", ".gz", ".br"))
+    beside_pages = {
+        f for f in files if "stories/" in f and not f.endswith(pages + built_data) and not f.startswith("assets/")
+    }
     assert beside_pages == {
         "stories/open-bakery/form.pdf",
         "stories/open-bakery/formulaire.pdf",  # linked by the French translation
