@@ -48,10 +48,9 @@ def test_no_original_and_no_metadata_published(photo_site: Build) -> None:
     files = [p for p in photo_site.site.rglob("*") if p.suffix.lower() in images.RASTER_SUFFIXES]
     assert not [p for p in files if p.suffix.lower() in (".jpg", ".jpeg")]
     photos = sorted(p.name for p in files if "stories/photo-story/" in p.as_posix())
-    # 6 widths of the 4000-pixel photo; the rotated one is 900 wide upright, so only up to 800
+    # 5 widths of the 4000-pixel photo; the rotated one is 900 wide upright, so only up to 800
     assert photos == [
         "photo-1200.webp",
-        "photo-1600.webp",
         "photo-240.webp",
         "photo-480.webp",
         "photo-640.webp",
@@ -74,10 +73,7 @@ def test_photo_markup(photo_site: Build) -> None:
     tags = re.findall(r"<img [^>]*>", html.split('class="md-content"')[1])
     assert len(tags) == 2
     first, second = tags
-    srcset = (
-        "photo-240.webp 240w, photo-480.webp 480w, photo-640.webp 640w, photo-800.webp 800w, "
-        "photo-1200.webp 1200w, photo-1600.webp 1600w"
-    )
+    srcset = "photo-240.webp 240w, photo-480.webp 480w, photo-640.webp 640w, photo-800.webp 800w, photo-1200.webp 1200w"
     assert f'srcset="{srcset}"' in first
     phone = "photo-240.webp 240w, photo-480.webp 480w, photo-640.webp 640w"
     assert f'<source media="(max-width: 37.5em)" srcset="{phone}" sizes="100vw">' in html
@@ -423,3 +419,65 @@ def test_strip_location_reads_jpeg_fill_bytes(tmp_path: Path) -> None:
     assert images.strip_location(photo)
     with Image.open(photo) as im:
         assert not images.records_location(im) and im.tobytes() == before
+
+
+def test_variants_each_width_once_largest_first_never_upscaled(tmp_path: Path) -> None:
+    """Each width is made once, largest first, each exactly its width and the photo's proportions;
+    a photo narrower than a standard width gets no variant wider than itself."""
+    clean = Image.new("RGB", (1000, 750), (90, 120, 150))
+    made = [(w, im.size) for w, im in images.variants(clean, (240, 800, 240, 480, 800))]
+    assert made == [(800, (800, 600)), (480, (480, 360)), (240, (240, 180))]
+    assert images.SourceInfo(tmp_path / "x.jpg", 1000, 750).widths == (240, 480, 640, 800)
+    assert images.SourceInfo(tmp_path / "x.jpg", 200, 150).widths == (200,)
+    assert all(w <= 1000 for w in images.SourceInfo(tmp_path / "x.jpg", 1000, 750).widths)
+
+
+def test_each_variant_is_written_once_and_smaller_than_its_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """process_photo saves every width exactly once (no file written twice); no variant is larger
+    than the source in pixels or in bytes, and a wider variant never weighs less than a narrower one."""
+    src = phone_photo(tmp_path / "p.jpg", 1300, 975, seed=3)
+    saved: list[str] = []
+    real_save = Image.Image.save
+    monkeypatch.setattr(
+        Image.Image, "save", lambda im, fp, *a, **k: saved.append(Path(fp).name) or real_save(im, fp, *a, **k)
+    )
+    widths = images.inspect(src).widths
+    out = tmp_path / "out"
+    out.mkdir()
+    written = images.process_photo(src, widths, out)
+    assert sorted(saved) == sorted(f"{w}.webp" for w in widths) == sorted(p.name for p in out.iterdir())
+    assert written == sum(p.stat().st_size for p in out.iterdir())
+    sizes = []
+    for width in widths:
+        with Image.open(out / f"{width}.webp") as im:
+            assert im.size == (width, round(975 * width / 1300)) and im.width <= 1300
+        sizes.append((out / f"{width}.webp").stat().st_size)
+    assert max(sizes) < src.stat().st_size
+    assert sizes == sorted(sizes)
+
+
+def test_a_photo_used_twice_is_processed_once(tmp_path: Path) -> None:
+    """The same photo under two names (two stories) is processed once and placed under both names."""
+    first = phone_photo(tmp_path / "in/a.jpg", 800, 600, seed=4)
+    second = tmp_path / "in/b.jpg"
+    second.write_bytes(first.read_bytes())
+    jobs = [images.PhotoJob(p, images.inspect(p).widths, f"stories/{p.stem}/photo") for p in (first, second)]
+    stats = images.run(jobs, tmp_path / "site", tmp_path / "cache", 1)
+    assert (stats.processed, stats.skipped) == (1, 1)
+    assert len([p for p in (tmp_path / "cache").iterdir() if p.is_dir()]) == 1
+    for stem in ("a", "b"):
+        assert sorted(p.name for p in (tmp_path / f"site/stories/{stem}").iterdir()) == sorted(
+            f"photo-{w}.webp" for w in jobs[0].widths
+        )
+
+
+def test_cards_use_the_sixteen_card_colours_exactly(tmp_path: Path) -> None:
+    """A card is a 4-bit palette PNG of the card's own colours: blue, white and yellow exact."""
+    cards.write(cards.Card("Ανταλλαγή προσωπικού ΜμΕ", "MobiliseSME", "Ελλάδα → Κύπρος"), tmp_path / "c.png")
+    with Image.open(tmp_path / "c.png") as im:
+        assert im.mode == "P" and len(im.getcolors()) <= 16
+        colours = {rgb for _, rgb in im.convert("RGB").getcolors()}
+    assert {cards.BLUE, cards.WHITE, cards.YELLOW, cards.PALE} <= colours
+    assert len(cards.palette().getpalette()) == 16 * 3
