@@ -45,7 +45,7 @@ def label(cls: type[BaseModel], path: str) -> str:
     return f"{group}'s {_lower_first(own)}" if group else own
 
 
-def _item(info: FieldInfo) -> tuple[Any, list[Any], bool, bool]:
+def item_of(info: FieldInfo) -> tuple[Any, list[Any], bool, bool]:
     """(bare type, constraints, optional, list) of a field: a list's item type and constraints."""
     bare, metadata, optional = model.unwrap(info.annotation)
     many = typing.get_origin(bare) is list
@@ -56,12 +56,12 @@ def _item(info: FieldInfo) -> tuple[Any, list[Any], bool, bool]:
 
 def required(info: FieldInfo) -> bool:
     """Whether the field must be filled in (inside its group, where it is in one)."""
-    return info.is_required() and not _item(info)[2]
+    return info.is_required() and not item_of(info)[2]
 
 
 def allowed(info: FieldInfo, vocab: Vocab) -> str:
     """The values a field takes, in words: its vocabulary's keys, its options, its range, its form."""
-    bare, metadata, _, _ = _item(info)
+    bare, metadata, _, _ = item_of(info)
     choices = model.facts(info).get("choices")
     if choices == "consent":
         return CONSENT_WORDS
@@ -102,7 +102,7 @@ def prompt(cls: type[BaseModel], path: str, vocab: Vocab, *, needed: bool | None
     empty (`needed`: the command's own rule, where it asks for more than the model requires)."""
     info = model.field_at(cls, path)
     choices = model.facts(info).get("choices")
-    many = _item(info)[3]
+    many = item_of(info)[3]
     if choices == "countries":  # 35 codes are too many to read in a prompt; --help lists them
         hint = "ISO code, e.g. ES"
     elif many and choices:
@@ -121,7 +121,7 @@ def help_text(cls: type[BaseModel], path: str, vocab: Vocab, *, needed: bool | N
     """An option's `--help`: what the field holds and the values it takes."""
     info = model.field_at(cls, path)
     values = allowed(info, vocab)
-    many = _item(info)[3] and model.facts(info).get("choices")
+    many = item_of(info)[3] and model.facts(info).get("choices")
     parts = [description(cls, path) or label(cls, path)]
     if values:
         parts.append(f"{'Comma-separated, each one of' if many else 'Allowed'}: {values}.")
@@ -133,7 +133,7 @@ def help_text(cls: type[BaseModel], path: str, vocab: Vocab, *, needed: bool | N
 def column(cls: type[BaseModel], path: str) -> str:
     """An open-data column's description from the field it comes from."""
     info = model.field_at(cls, path)
-    bare, _, _, many = _item(info)
+    bare, _, _, many = item_of(info)
     text = description(cls, path)
     if bare is dt.date:
         text = text.rstrip(".") + " (YYYY-MM-DD)."

@@ -1,4 +1,6 @@
-"""Open data: stories and events as JSON and CSV per language, with stable, documented field names."""
+"""Open data: stories, events, grants by host country, Local Contact Points and the country list as
+JSON and CSV per language, with stable, documented field names (their Table Schemas:
+`msme.datapackage`; the DCAT-AP catalogue describing them: `msme.dcat`)."""
 
 from __future__ import annotations
 
@@ -12,8 +14,11 @@ from pydantic import BaseModel
 
 from msme import fielddocs, l10n
 from msme.catalogue import Catalogue
+from msme.datafiles import DATA_TABLES, read_yaml
 from msme.model import Event, Story
+from msme.paths import DATA_DIR
 from msme.urls import absolute, lang_path
+from msme.vocab import load_vocab
 
 LICENCE = "CC-BY-4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -79,6 +84,43 @@ def field_docs(cls: type[BaseModel], columns: dict[str, str], order: tuple[str, 
 
 STORY_FIELDS: dict[str, str] = field_docs(Story, STORY_COLUMNS, STORY_ORDER)
 EVENT_FIELDS: dict[str, str] = field_docs(Event, EVENT_COLUMNS, EVENT_ORDER)
+# The tables built from data/ files, which no content model describes: their words are here.
+GRANT_FIELDS: dict[str, str] = {
+    "country": "Host country (ISO 3166-1 alpha-2 code); the grant depends on where the employee is hosted.",
+    "country_name": "Host country, in this language.",
+    "monthly_grant_eur": "Grant per month of exchange, in euro, paid by the sending partner organisation to the "
+    "sending company.",
+    "monthly_grant_disability_eur": "Grant per month, in euro, for an employee with a disability (the same in "
+    "every host country).",
+    "source_url": "Page the figures come from.",
+}
+CONTACT_POINT_FIELDS: dict[str, str] = {
+    "organisation": "Partner organisation acting as Local Contact Point.",
+    "country": "Country it covers (ISO 3166-1 alpha-2 code).",
+    "country_name": "Country it covers, in this language.",
+    "note": "Its role, where a source gives one (in the dataset's language).",
+    "source_url": "Page that ties the organisation to the programme and the country.",
+    "confidence": "How sure that page is: sure (the programme's own page), likely (a partner's or third "
+    "party's page), unsure (partly read or inferred).",
+}
+COUNTRY_FIELDS: dict[str, str] = {
+    "code": "ISO 3166-1 alpha-2 code, as the other tables write countries.",
+    "name": "Country, in this language (short names of the EU Interinstitutional Style Guide).",
+    "eligible": "Whether companies there could take part in the programme.",
+    "partner": "Whether a partner organisation of the programme is based there.",
+}
+# Every dataset, in the order the Data page and the catalogue list them: name -> its columns' words.
+DATASETS: dict[str, dict[str, str]] = {
+    "stories": STORY_FIELDS,
+    "events": EVENT_FIELDS,
+    "grants": GRANT_FIELDS,
+    "contact_points": CONTACT_POINT_FIELDS,
+    "countries": COUNTRY_FIELDS,
+}
+FORMATS = {"json": "application/json", "csv": "text/csv"}  # file extension -> media type
+# Where each table built from data/ comes from (the content tables: each record's own sources).
+SOURCE_FILES = {"grants": "data/grants.yml", "contact_points": "data/contact_points.yml",
+                "countries": "data/vocabularies.yml"}  # fmt: skip
 
 
 def _lang_url(cat: Catalogue, path: str) -> str:
@@ -140,6 +182,79 @@ def event_records(cat: Catalogue) -> list[dict[str, Any]]:
     ]
 
 
+def data_table(name: str, data_dir: Path = DATA_DIR) -> Any:
+    """One of data/'s tables as the file holds it (grants, contact_points)."""
+    return read_yaml(data_dir / f"{name}.yml", DATA_TABLES[name])
+
+
+def grant_records(lang: str, data_dir: Path = DATA_DIR) -> list[dict[str, Any]]:
+    """One record per host country of data/grants.yml, in the file's order."""
+    raw = data_table("grants", data_dir)
+    return [
+        {
+            "country": code,
+            "country_name": l10n.country(code, lang),
+            "monthly_grant_eur": eur,
+            "monthly_grant_disability_eur": raw["disability_rate"],
+            "source_url": raw["source"]["url"],
+        }
+        for code, eur in raw["per_month"].items()
+    ]
+
+
+def _note(note: Any, lang: str) -> str:
+    """A note as written, or its text in `lang` (else English) where the file gives one per language."""
+    if isinstance(note, dict):
+        return str(note.get(lang) or note.get("en") or "")
+    return str(note or "")
+
+
+def contact_point_records(lang: str, data_dir: Path = DATA_DIR) -> list[dict[str, Any]]:
+    """One record per Local Contact Point of data/contact_points.yml, in the file's order."""
+    return [
+        {
+            "organisation": row["organisation"],
+            "country": row["country"],
+            "country_name": l10n.country(row["country"], lang),
+            "note": _note(row.get("note"), lang),
+            "source_url": row["url"],
+            "confidence": row.get("confidence", "sure"),
+        }
+        for row in data_table("contact_points", data_dir)
+    ]
+
+
+def country_records(lang: str) -> list[dict[str, Any]]:
+    """One record per country of data/vocabularies.yml: the list every country column points to."""
+    return [
+        {
+            "code": code,
+            "name": l10n.country(code, lang),
+            "eligible": bool(facts.get("eligible")),
+            "partner": bool(facts.get("partner")),
+        }
+        for code, facts in load_vocab().countries.items()
+    ]
+
+
+def records(name: str, cat: Catalogue, image_for: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The records of dataset `name` in the catalogue's language."""
+    if name == "stories":
+        return story_records(cat, image_for)
+    if name == "events":
+        return event_records(cat)
+    return {"grants": grant_records, "contact_points": contact_point_records, "countries": country_records}[name](
+        cat.lang
+    )
+
+
+def source_of(name: str) -> dict[str, str] | None:
+    """The source a table built from data/ names ({title, url}), or None."""
+    if name == "grants":
+        return dict(data_table("grants")["source"])
+    return None
+
+
 def last_modified(cat: Catalogue) -> str:
     """Latest publication or event date in the data (deterministic, unlike the clock)."""
     dates = [e.story.published.isoformat() for e in cat.entries if e.story.published]
@@ -147,17 +262,22 @@ def last_modified(cat: Catalogue) -> str:
     return max(dates, default="")
 
 
-def to_json(records: list[dict[str, Any]], fields: dict[str, str], cat: Catalogue, title: str) -> str:
-    """The dataset as JSON: metadata (licence, publisher, fields) and `records`."""
+def to_json(records: list[dict[str, Any]], fields: dict[str, str], cat: Catalogue, title: str, source: str = "") -> str:
+    """The dataset as JSON: metadata (licence, publisher, source, fields) and `records`."""
+    meta = {
+        "title": title,
+        "publisher": cat.site.config.identity.publisher,
+        "license": LICENCE,
+        "license_url": LICENCE_URL,
+        "language": cat.lang,
+        "modified": last_modified(cat),
+    }
+    if source:
+        meta["source"] = source
     return (
         json.dumps(
             {
-                "title": title,
-                "publisher": cat.site.config.identity.publisher,
-                "license": LICENCE,
-                "license_url": LICENCE_URL,
-                "language": cat.lang,
-                "modified": last_modified(cat),
+                **meta,
                 "fields": fields,
                 "records": records,
             },
@@ -170,10 +290,12 @@ def to_json(records: list[dict[str, Any]], fields: dict[str, str], cat: Catalogu
 
 def csv_cell(value: Any) -> Any:
     """One CSV cell: lists joined with ';', None empty, and text a spreadsheet would run as a
-    formula (=, +, -, @, tab, carriage return first) prefixed with ' as OWASP advises. Numbers
-    stay numbers: a negative count is not a formula."""
+    formula (=, +, -, @, tab, carriage return first) prefixed with ' as OWASP advises, booleans
+    as true/false. Numbers stay numbers: a negative count is not a formula."""
     if isinstance(value, list):
         value = ";".join(value)
+    if isinstance(value, bool):  # Table Schema's booleans, not Python's True/False
+        return "true" if value else "false"
     if value is None:
         return ""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
@@ -191,17 +313,24 @@ def to_csv(records: list[dict[str, Any]], fields: dict[str, str]) -> str:
     return out.getvalue()
 
 
+def source_text(name: str) -> str:
+    """Where a table built from data/ comes from, in words: its file and the page it cites."""
+    if name not in SOURCE_FILES:
+        return ""
+    cited = source_of(name)
+    return f"{SOURCE_FILES[name]}" + (f", from {cited['title']} <{cited['url']}>" if cited else "")
+
+
 def write(cat: Catalogue, lang_dir: Path, image_for: dict[str, str] | None = None) -> dict[str, int]:
-    """Write data/stories.{json,csv} and data/events.{json,csv} under a language's root; return sizes."""
+    """Write data/<dataset>.{json,csv} for every dataset under a language's root; return sizes."""
     folder = lang_dir / "data"
     folder.mkdir(parents=True, exist_ok=True)
     labels = l10n.labels(cat.lang, cat.site.config.default.locale)
-    files = {
-        "stories.json": to_json(story_records(cat, image_for), STORY_FIELDS, cat, labels["data_stories_title"]),
-        "stories.csv": to_csv(story_records(cat, image_for), STORY_FIELDS),
-        "events.json": to_json(event_records(cat), EVENT_FIELDS, cat, labels["data_events_title"]),
-        "events.csv": to_csv(event_records(cat), EVENT_FIELDS),
-    }
+    files = {}
+    for name, fields in DATASETS.items():
+        rows = records(name, cat, image_for)
+        files[f"{name}.json"] = to_json(rows, fields, cat, labels[f"data_{name}_title"], source_text(name))
+        files[f"{name}.csv"] = to_csv(rows, fields)
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     return {name: len(text.encode()) for name, text in files.items()}
