@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from msme import l10n, model
+from msme import fielddocs, l10n, model
 from msme.vocab import load_vocab
 
 
@@ -211,16 +211,30 @@ def new_guide(docs_dir: Path, *, title: str, summary: str, audiences: list[str],
 
 
 def new_event(
-    docs_dir: Path, *, title: str, name: str, start: dt.date, city: str, country: str, organiser: str, slug: str = ""
+    docs_dir: Path,
+    *,
+    title: str,
+    name: str,
+    start: dt.date,
+    organiser: str,
+    city: str = "",
+    country: str = "",
+    online: bool = False,
+    slug: str = "",
 ) -> Path:
-    """docs/events/<slug>.md with date, place and organiser filled in."""
+    """docs/events/<slug>.md with date, place (a city and country, or `online`) and organiser
+    filled in. ValueError for an online event given a city or country, which the model leaves out."""
+    if online and (city or country):
+        raise ValueError(
+            f"an online event has no city or country: {fielddocs.description(model.Event, 'place.online')}"
+        )
     data = {
         "title": title,
-        "summary": f"{name}, {city}.",
+        "summary": f"{name}." if online else f"{name}, {city}.",
         "status": _initial_status("event"),
         "name": name,
         "start": start,
-        "place": {"city": city, "country": country},
+        "place": {"online": True} if online else {"city": city, "country": country},
         "organisers": [organiser],
         "speakers": [],
         "sessions": [],

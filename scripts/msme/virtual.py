@@ -1,4 +1,5 @@
-"""Pages the build generates from the content model (list pages, facets, map, data): no file in docs/.
+"""Pages the build generates from the content model (story lists, facets, map, data, the events
+list): no file in docs/.
 
 The set of pages is the same in every language (facet keys are codes), so each one exists in
 all languages and carries hreflang alternates like any translated page.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from msme import l10n, model
+from msme import eventlist, l10n, model
 from msme.catalogue import Catalogue, Listing
 from msme.site import GENERATED as KEY_PREFIX
 from msme.site import Site
@@ -19,7 +20,7 @@ class Spec:
     """One generated page: its default-language URL path, what it shows, and its template."""
 
     path: str
-    kind: str  # "listing", "map" or "data"
+    kind: str  # "listing", "map", "data" or "events"
     template: str
     listing: Listing | None = None
 
@@ -34,6 +35,7 @@ def specs(cat: Catalogue) -> list[Spec]:
     out = [Spec(li.path, "listing", "story-list.html", li) for li in cat.listings if li.path != "stories/"]
     out.append(Spec("stories/map/", "map", "map.html"))
     out.append(Spec("data/", "data", "data.html"))
+    out.append(Spec(eventlist.PATH, "events", "event-list.html"))
     return out
 
 
@@ -44,6 +46,8 @@ def page_model(spec: Spec, cat: Catalogue) -> model.GenericPage:
         title, summary = t["map_title"], t["map_summary"]
     elif spec.kind == "data":
         title, summary = t["data_title"], t["data_summary"]
+    elif spec.kind == "events":
+        title, summary = t["event_list_title"], t["event_list_summary"]
     else:
         li = spec.listing
         count = sum(1 for e in cat.entries if li.kind == "all" or li.key in e.values(li.kind))
