@@ -12,6 +12,7 @@ from typing import Any
 import frontmatter
 import yaml
 
+from msme import model
 from msme.datafiles import encoding_problem, yaml_problem
 
 TRANSLATION_OF = re.compile(r"^translation_of:\s*[\"']?([0-9a-f]+)[\"']?\s*$", re.MULTILINE)
@@ -155,13 +156,38 @@ def discover(
     return files
 
 
+def text_before_body(path: Path, body: str) -> str:
+    """The part of a content file before its body: front matter, its fences and blank lines.
+
+    `parse_file` strips the body, so it is the tail of the file; a line number in the body plus
+    this text's newline count is the line number in the file."""
+    text = path.read_bytes().decode("utf-8")  # as parse_file read it: \r\n kept
+    return text[: max(len(text.rstrip()) - len(body), 0)]
+
+
 def merge_translation(original: Any, overlay: Any) -> Any:
-    """Overlay a translation's fields on its original: dicts by key, lists item by item."""
+    """Overlay a translation's front matter on its original's. An item of a list that records it
+    (`model.TRANSLATION_MARKED`: a quote, a source) is marked `translated` where the translation
+    changes its words: those words are then the translation's, not the source's."""
+    merged = _overlay(original, overlay)
+    if isinstance(merged, dict) and isinstance(original, dict) and isinstance(overlay, dict):
+        for key in model.TRANSLATION_MARKED & overlay.keys():
+            before, given, items = original.get(key), overlay[key], merged[key]
+            if not (isinstance(before, list) and isinstance(given, list) and len(before) == len(given)):
+                continue  # validation reports a list of another length
+            for old, new, item in zip(before, given, items, strict=True):
+                if isinstance(old, dict) and isinstance(new, dict) and any(old.get(k) != v for k, v in new.items()):
+                    item["translated"] = True  # a fresh dict from _overlay: the original stays as it was
+    return merged
+
+
+def _overlay(original: Any, overlay: Any) -> Any:
+    """Dicts by key, lists item by item (of the same length), anything else replaced."""
     if isinstance(original, dict) and isinstance(overlay, dict):
         merged = dict(original)
         for key, value in overlay.items():
-            merged[key] = merge_translation(original.get(key), value) if key in original else value
+            merged[key] = _overlay(original.get(key), value) if key in original else value
         return merged
     if isinstance(original, list) and isinstance(overlay, list) and len(original) == len(overlay):
-        return [merge_translation(o, t) for o, t in zip(original, overlay, strict=True)]
+        return [_overlay(o, t) for o, t in zip(original, overlay, strict=True)]
     return overlay

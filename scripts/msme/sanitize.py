@@ -18,7 +18,7 @@ import nh3
 from markdown.extensions.attr_list import AttrListTreeprocessor, get_attrs_and_remainder
 from markdown_it.token import Token
 
-from msme.content import Problem, SourceFile
+from msme.content import Problem, SourceFile, text_before_body
 from msme.markdown_reader import parser
 
 # Every element the site's Markdown produces (core syntax, tables, toc, admonition, attr_list),
@@ -216,8 +216,5 @@ def body_problems(sf: SourceFile, path: Path) -> list[Problem]:
     found = markdown_problems(sf.body)
     if not found:
         return []
-    # The body was read with the front matter and surrounding blank lines removed; it is the
-    # tail of the file, so the lines before it are counted in the file itself.
-    text = path.read_bytes().decode("utf-8")  # as content.parse_file read it: \r\n kept
-    before = text[: max(len(text.rstrip()) - len(sf.body), 0)].count("\n")
+    before = text_before_body(path, sf.body).count("\n")
     return [Problem(sf.rel, f"(text) line {before + line}", problem) for line, problem in found]

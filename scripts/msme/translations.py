@@ -14,7 +14,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from msme import model, terminology
-from msme.content import Problem, SourceFile, merge_translation
+from msme.content import Problem, SourceFile, merge_translation, text_before_body
 from msme.datafiles import DataFileError, read_yaml
 from msme.markdown_reader import parser
 from msme.site import Site
@@ -222,10 +222,7 @@ def check_terms(site: Site, base_dir: Path | None = None) -> list[Problem]:
 
 def _page_terms(site: Site, sf: SourceFile, glossary: terminology.Glossary) -> list[Problem]:
     """Wrong terms in one page, with the file's line numbers."""
-    text = (site.docs_dir / sf.rel).read_bytes().decode("utf-8")  # as content.parse_file read it
-    # The body was read with the front matter and surrounding blank lines removed: it is the tail
-    # of the file, so what comes before it is the front matter.
-    head = text[: max(len(text.rstrip()) - len(sf.body), 0)]
+    head = text_before_body(site.docs_dir / sf.rel, sf.body)
     meta = {k: v for k, v in sf.meta.items() if k not in ("translation_of", CITED)}
     found = terminology.in_values(head, terminology.text_values(_translatable_only(meta, [])), glossary)
     found += [
