@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
 from conftest import AXE, PREFIX, Build, record, serve
+from msme import searchindex
 from test_i18n import BUILT_LANGS
 
 PAGES = [
@@ -89,25 +90,44 @@ def test_mobile_story_page(browser: object, server: str) -> None:
     assert seen["axe"] == [] and seen["console"] == [] and seen["failed"] == [] and seen["csp"] == []
 
 
-@pytest.mark.parametrize(("lang", "query"), [("en", "piano"), ("es", "pianos"), ("de", "Klaviere")])
-def test_search_finds_pages_in_the_readers_language(browser: object, server: str, lang: str, query: str) -> None:
-    """The index is fetched only when the reader starts a search, only their language's; typing
-    lists results, every one a page of the reader's language."""
+@pytest.mark.parametrize(
+    ("lang", "query"), [("en", "piano"), ("es", "pianos"), ("de", "Klaviere"), ("el", "ισπανια"), ("hr", "spanjolska")]
+)
+def test_search_finds_pages_in_the_readers_language(
+    browser: object, real_site: Build, server: str, lang: str, query: str
+) -> None:
+    """Nothing of the index is fetched until the reader searches; then only the files the core
+    names for that query (msme.searchindex.first_query), all in the reader's language folder;
+    the script shows the core's results in its order, every one a page of the reader's language,
+    and the count is announced (a live region)."""
     prefix = "" if lang == "en" else f"{lang}/"
+    expected, files = searchindex.first_query(real_site.site / prefix / "search", query)
+    assert expected  # the query means something in this language
     page = browser.new_page()
     fetched: list[str] = []
-    page.on("request", lambda r: fetched.append(r.url) if "search_index" in r.url else None)
+    page.on("request", lambda r: fetched.append(r.url) if "/search/" in r.url else None)
     page.goto(server + prefix, wait_until="networkidle")
     page.wait_for_timeout(300)
     assert fetched == []  # nothing until the reader searches
-    with page.expect_response(lambda r: r.url.endswith("search/search_index.json")):
-        page.click("input.md-search__input")
-    assert fetched == [f"{server}{prefix}search/search_index.json"]
-    page.keyboard.type(query, delay=50)
+    page.click("input.md-search__input")
+    page.fill("input.md-search__input", query)
     page.wait_for_selector(".md-search-result__item", timeout=15000)
+    page.wait_for_load_state("networkidle")
     links = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
+    status = page.get_attribute(".md-search-result__meta", "role"), page.inner_text(".md-search-result__meta")
+    first = list(fetched)
+    # The script ranks every document as the core does, for every word of the titles and its
+    # first letters (prefix matches), each alone and with the query.
+    folder = real_site.site / prefix / "search"
+    words = sorted({w for _, title, _ in searchindex.documents(folder) for w in searchindex.words(title)})[:40]
+    queries = [*words, *(w[:3] for w in words), *(f"{query} {w}" for w in words[:10])]
+    script = page.evaluate("qs => Promise.all(qs.map(q => window.msmeSearch.ranked(q)))", queries)
+    core = [searchindex.ranked(searchindex.Folder(folder), q) for q in queries]
     page.close()
-    assert links
+    assert script == core
+    assert sorted(first) == sorted(f"{server}{prefix}search/{name}" for name in files)
+    assert links == [urljoin(server + prefix, r["url"]) for r in expected]
+    assert status[0] == "status" and status[1].strip()
     others = [lang_ for lang_ in BUILT_LANGS if lang_ not in ("en", lang)]
     for href in links:
         path = urlsplit(href).path

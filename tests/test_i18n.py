@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from html import unescape
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, Build, build, make_project
-from msme import linkcheck, search, translations
+from msme import linkcheck, searchindex, translations
 from msme.siteconfig import load_site_config
 from msme.validate import load_site
 
@@ -179,24 +178,25 @@ def test_language_switcher_keeps_the_page(real_site: Build) -> None:
 
 
 def test_search_index_per_language(real_site: Build) -> None:
-    """Each language has its own index holding only its pages, with its own stemmer, and its
-    pages point Material's search at it."""
+    """Each language has its own index holding only its pages, titled in its language, and its
+    pages point the search at it."""
     for lang in ["en", *LANGS]:
         prefix = "" if lang == "en" else f"{lang}/"
-        index = json.loads((real_site.site / prefix / "search/search_index.json").read_text(encoding="utf-8"))
-        if search.stemmer_available(real_site.site, lang):
-            assert index["config"]["lang"] == [lang]
-        else:  # Croatian: no lunr stemmer, so words are matched as written, with no English stemming
-            assert index["config"]["lang"] == ["en"] and index["config"]["pipeline"] == [] and lang == "hr"
-        assert not any(d["location"].startswith(tuple(f"{x}/" for x in LANGS)) for d in index["docs"])
-        # Every written page is searchable; generated lists, facets, map and data pages are not.
-        written = [p for p in _pages(real_site.site, "en") if not GENERATED.search(p.as_posix())]
-        assert len([d for d in index["docs"] if "#" not in d["location"]]) == len(written)
-    es_index = (real_site.site / "es/search/search_index.json").read_text(encoding="utf-8")
-    assert "Historias" in es_index or "historias" in es_index
+        docs = searchindex.documents(real_site.site / prefix / "search")
+        assert not any(url.startswith(tuple(f"{x}/" for x in LANGS)) for url, _, _ in docs)
+        # Every written page is searchable; generated lists (the event list too), facets, map and
+        # data pages are not.
+        written = [
+            p
+            for p in _pages(real_site.site, "en")
+            if not GENERATED.search(p.as_posix()) and p != real_site.site / "events/index.html"
+        ]
+        assert len([url for url, _, _ in docs if "#" not in url]) == len(written)
+        story = next(title for url, title, _ in docs if url == "stories/silentium-piano-queens-pianos/")
+        page = real_site.html(f"{prefix}stories/silentium-piano-queens-pianos/index.html")
+        assert unescape(re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S)[1]) == story  # as the page shows it
     html = real_site.html("de/guides/financial-support/index.html")
-    config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', html, re.S)[1])
-    assert config["base"] == "../../"
+    assert 'data-msme-search="../../search/"' in html
 
 
 def test_localised_formats(real_site: Build) -> None:
@@ -212,13 +212,14 @@ def test_localised_formats(real_site: Build) -> None:
 
 
 def test_polish_without_content_builds(tmp_path: Path) -> None:
-    """Adding `pl` (no lunr stemmer, no translations) builds strict-clean and gets a stemmer-free index."""
+    """Adding `pl` (no translations) builds strict-clean; its pages show the English text, so its
+    search index is empty."""
     langs = [{"locale": x, "name": x, "default": x == "en", "build": True} for x in ["en", *LANGS, "pl"]]
     result = build(make_project(tmp_path, keep_nav=True, languages=langs))
     assert result.code == 0, result.output
     assert "WARNING" not in result.output
-    index = json.loads((result.site / "pl/search/search_index.json").read_text(encoding="utf-8"))
-    assert index["config"]["lang"] == ["en"] and index["config"]["pipeline"] == []
+    # Every Polish page shows the English text: none is searchable in Polish.
+    assert searchindex.documents(result.site / "pl/search") == []
     assert (result.site / "pl/guides/financial-support/index.html").exists()
     assert "msme-notice" in result.html("pl/guides/financial-support/index.html")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -13,7 +12,7 @@ import pytest
 from benchmarks.corpus import phone_photo
 
 from conftest import FIXTURES, Build, build, make_project, serve
-from msme import csp, sanitize
+from msme import csp, sanitize, searchindex
 from msme.validate import load_site
 from test_browser import CSP_LISTENER
 
@@ -32,6 +31,7 @@ PAGES = [
     "stories/year/2022/",
     "stories/map/",
     "data/",
+    "events/",
     "guides/zebrafish-guide/",
     "events/zebrafish-event/",
     "404.html",
@@ -202,7 +202,7 @@ def test_every_page_carries_the_policy_and_no_inline_script(hostile_site: Build)
 def test_hostile_values_are_text_in_every_built_file(hostile_site: Build) -> None:
     """Pages, search indexes and feeds carry the fixture's markup only as escaped text, and a heading
     cannot take over Material's __config id."""
-    files = [*_reader_pages(hostile_site.site), *hostile_site.site.rglob("search_index.json")]
+    files = [*_reader_pages(hostile_site.site), *hostile_site.site.rglob("search/*.json")]
     files += list(hostile_site.site.rglob("feed.xml"))
     assert len(files) > len(PAGES)
     for path in files:
@@ -212,8 +212,8 @@ def test_hostile_values_are_text_in_every_built_file(hostile_site: Build) -> Non
     story = hostile_site.html("stories/zebrafish-exchange/index.html")
     assert story.count('id="__config"') == 1  # Material's own, not the heading's
     assert "Zebrafish exchange &lt;img src=x onerror=pwned()&gt;" in story  # the payload is there, as text
-    index = json.loads((hostile_site.site / "es/search/search_index.json").read_text(encoding="utf-8"))
-    assert any("Resumen cebra &lt;svg onload=pwned()&gt;" in d["text"] for d in index["docs"])
+    docs = searchindex.documents(hostile_site.site / "es/search")
+    assert any("Resumen cebra <svg onload=pwned()>" in s for _, _, s in docs)
 
 
 def test_feeds_carry_markup_as_plain_text(hostile_site: Build) -> None:

@@ -54,7 +54,7 @@ PAGE_DIRECTIVES: dict[str, tuple[str, ...]] = {
     "img-src": ("'self'", "data:"),  # data: for the icons Material's stylesheets embed
     "font-src": ("'self'",),
     "connect-src": ("'self'",),  # the search index
-    "worker-src": ("'self'",),  # Material's search worker
+    "worker-src": ("'none'",),  # no page starts a worker (the site's search runs in the page)
     "manifest-src": ("'self'",),
     "frame-src": ("'none'",),
     "object-src": ("'none'",),
