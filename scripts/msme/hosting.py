@@ -9,7 +9,12 @@ policies the pages carry. GitHub and GitLab Pages cannot set headers: there the 
 from __future__ import annotations
 
 import gzip
+import hashlib
+import os
 import re
+import shutil
+import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -198,25 +203,88 @@ def _compressible(site_dir: Path) -> Iterable[Path]:
             yield path
 
 
-def precompress(site_dir: Path) -> tuple[int, int]:
+COMPRESSORS = {
+    ".gz": lambda data: gzip.compress(data, GZIP_LEVEL, mtime=0),
+    ".br": lambda data: brotli.compress(data, quality=BROTLI_QUALITY),
+}
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    """A cache file appears whole or not at all (parallel builds share the cache)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _compressed(data: bytes, suffix: str, cache: Path | None) -> bytes | Path:
+    """The compressed copy of `data`: from `cache` (its path, marked used) when an earlier build
+    made it, otherwise made now (and kept there)."""
+    if cache is None:
+        return COMPRESSORS[suffix](data)
+    digest = hashlib.blake2b(data, digest_size=20).hexdigest()
+    kept = cache / digest[:2] / (digest + suffix)
+    try:
+        os.utime(kept)
+        return kept
+    except FileNotFoundError:
+        packed = COMPRESSORS[suffix](data)
+        _write_atomic(kept, packed)
+        return packed
+
+
+def _link_or_copy(kept: Path, target: Path) -> None:
+    """A hard link (no bytes copied) when the cache and the site share a file system. Safe: the
+    site's files are replaced, never rewritten in place (MkDocs and `precompress` unlink first)."""
+    try:
+        os.link(kept, target)
+    except OSError:
+        shutil.copyfile(kept, target)
+
+
+def _prune(cache: Path, started: float) -> None:
+    """Drop the compressed copies the build just finished did not use."""
+    for path in cache.glob("*/*"):
+        try:
+            if path.stat().st_mtime < started - 1:  # mtimes may be rounded to the second
+                path.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def precompress(site_dir: Path, cache: Path | None = None) -> tuple[int, int]:
     """Write deterministic `.gz` and `.br` copies of every text file worth compressing, for
-    servers that send them as they are (nginx gzip_static/brotli_static); (files, bytes written)."""
+    servers that send them as they are (nginx gzip_static/brotli_static); (files, bytes written).
+    With `cache`, copies are kept there by content hash, so an unchanged file is not compressed
+    again, and copies no file of this site needs are removed."""
     files = written = 0
+    started = time.time()
     for path in _compressible(site_dir):
         data = path.read_bytes()
-        for suffix, packed in (
-            (".gz", gzip.compress(data, GZIP_LEVEL, mtime=0)),
-            (".br", brotli.compress(data, quality=BROTLI_QUALITY)),
-        ):
-            path.with_name(path.name + suffix).write_bytes(packed)
-            written += len(packed)
+        for suffix in COMPRESSORS:
+            target = path.with_name(path.name + suffix)
+            packed = _compressed(data, suffix, cache)
+            target.unlink(missing_ok=True)  # never write through a link into the cache
+            if isinstance(packed, Path):
+                _link_or_copy(packed, target)
+                written += target.stat().st_size
+            else:
+                target.write_bytes(packed)
+                written += len(packed)
         files += 1
+    if cache is not None and cache.is_dir():
+        _prune(cache, started)
     return files, written
 
 
-def finish(site_dir: Path, site_url: str, locales: list[str]) -> str:
+def finish(site_dir: Path, site_url: str, locales: list[str], cache: Path | None = None) -> str:
     """The hosting step of a full build: host files, then compressed copies of everything
-    (the host files included); a one-line summary for the build log."""
+    (the host files included; kept in `cache` by content hash); a one-line summary."""
     write_host_files(site_dir, rules_for(site_dir, base_path(site_url), locales[1:]))
-    files, written = precompress(site_dir)
+    files, written = precompress(site_dir, cache)
     return f"hosting: _headers, _redirects; {files} text files precompressed (gzip, brotli), {written} bytes"

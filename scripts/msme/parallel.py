@@ -21,9 +21,9 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from msme import hosting, sitemap
+from msme import hosting, pagecache, sitemap
 from msme.publish import group, mkdocs_command
-from msme.siteconfig import load_site_config
+from msme.siteconfig import load_editable, load_site_config
 
 ENTRIES = "sitemap-entries.json"  # a worker's sitemap entries, removed after the merge
 
@@ -96,7 +96,11 @@ def build(config: Path, dest: Path, jobs: int | None = None, env: Mapping[str, s
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(path, target)
         sitemap.write(dest, entries, site_config)
-        print(hosting.finish(dest, site_config.site_url, locales))
+        from msme.build import BuildOptions  # build imports this module
+
+        settings = load_editable(config).get("extra") or {}
+        compressed = pagecache.compressed_folder(config.parent, settings, BuildOptions.from_environ(env).page_cache)
+        print(hosting.finish(dest, site_config.site_url, locales, compressed))
         return 0
     finally:
         shutil.rmtree(work, ignore_errors=True)
