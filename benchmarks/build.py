@@ -1,16 +1,19 @@
-"""Build benchmark (not run in CI): N fictional stories in every configured language.
+"""Build benchmark (not run in CI): N fictional stories in the first L configured languages.
 
-    ./dev bench [--stories 1000] [--photos 10]
+    ./dev bench [--stories 1000] [--languages 5] [--photos 10] [--keep DIR] [--parallel]
 
-Prints wall time, pages per second and peak memory of each build, the site's size, the search
-index per language, what a 390-pixel phone downloads for a story page on first visit, the time
-the local preview takes to show a saved change, and the same Markdown built with a stock
-configuration (Material + static-i18n, no project code, stories out of the nav) for comparison.
+Prints in one run: the cold build (empty image and page caches), the clean render (image cache
+warm, page cache off), the stock configuration (Material + static-i18n, no project code, stories
+out of the nav) on the same Markdown and the ratio between the two, the builds after nothing and
+after one story changed (page cache on), the peak memory of each build, the site's size, the
+index bytes a reader's first search fetches, photos per second, what a 390-pixel phone
+downloads for a story page on first visit and the time the preview takes to show a saved change.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -28,10 +31,15 @@ ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": f"{ROOT / 'scripts'}:{ROOT}", "NO_MKDOCS_2_WARNING": "1"}
 
 
-def project(tmp: Path, docs: Path, *, stock: bool = False) -> Path:
-    """A config for the corpus: the project's own, or a stock Material + static-i18n one."""
+def project(tmp: Path, docs: Path, langs: list[str], *, stock: bool = False) -> Path:
+    """A config for the corpus in `langs` (the first configured ones): the project's own, or a
+    stock Material + static-i18n one."""
     cfg = load_editable(ROOT / "mkdocs.yml")
     cfg["docs_dir"] = str(docs)
+    for plugin in cfg["plugins"]:
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            i18n = plugin["i18n"]
+            i18n["languages"] = [lang for lang in i18n["languages"] if lang["locale"] in langs]
     if stock:
         cfg["theme"] = {"name": "material", "font": False, "language": "en"}
         cfg.pop("hooks", None)
@@ -41,6 +49,7 @@ def project(tmp: Path, docs: Path, *, stock: bool = False) -> Path:
         cfg["hooks"] = [str(ROOT / "scripts/mkdocs_hooks.py")]
         cfg.setdefault("extra", {})["consent_file"] = str(ROOT / "data/consent.yml")
         cfg["extra"]["image_cache"] = str(tmp / "cache")
+        cfg["extra"]["page_cache"] = str(tmp / "cache-pages")
     tmp.mkdir(parents=True, exist_ok=True)
     (tmp / "mkdocs.yml").write_text(dump_editable(cfg), encoding="utf-8")
     return tmp / "mkdocs.yml"
@@ -161,45 +170,106 @@ def serve_loop(config: Path, story: Path) -> float:
         proc.wait(timeout=30)
 
 
+def options_env(**options: bool) -> dict[str, str]:
+    """The build environment with these `BuildOptions` (an option this version lacks is left out)."""
+    known = {f.name for f in dataclasses.fields(BuildOptions)}
+    return {**ENV, "MSME_BUILD": BuildOptions(**{k: v for k, v in options.items() if k in known}).to_json()}
+
+
+def edit_story(story: Path) -> None:
+    """Change one story's text, as an editor would."""
+    story.write_text(story.read_text(encoding="utf-8") + "\nOne more fictional sentence.\n", encoding="utf-8")
+
+
+def search_bytes(site: Path, lang: str) -> str:
+    """The index bytes and time of a reader's first search (benchmarks/search.py), or why not."""
+    try:
+        from benchmarks.search import first_query
+    except ImportError as exc:
+        return f"not measured: benchmarks/search.py has no first_query ({exc})"
+    data, ms = first_query(site, lang, "widgets")
+    return f"{data / 1000:.0f} KB of index, first result after {ms:.0f} ms (Chromium, 4× CPU throttling)"
+
+
+def photos_rate(folder: Path, count: int) -> str:
+    """Cold photos per second of the image pipeline on phone-sized photos (benchmarks/images.py)."""
+    try:
+        from benchmarks.images import photos_per_second
+    except ImportError as exc:
+        return f"not measured: benchmarks/images.py has no photos_per_second ({exc})"
+    from benchmarks.corpus import phone_photo
+
+    sources = [phone_photo(folder / f"photo-{i:03d}.jpg", seed=i) for i in range(count)]
+    return f"{photos_per_second(sources):.2f} photos/s ({count} photos of 4000×3000, cold, {os.cpu_count()} cores)"
+
+
+Runs = dict[str, tuple[float, float]]  # build name -> (seconds, peak MiB)
+
+
+def build_runs(ours: Path, stock: Path, tmp: Path, *, no_booklet: bool, parallel: bool) -> Runs:
+    """Every timed build of the corpus in `tmp/docs` into `tmp/site`, in an order where each finds
+    the caches it is meant to find."""
+    site, docs = tmp / "site", tmp / "docs"
+    # --no-booklet: every build of ours leaves the booklet PDFs out (BuildOptions.booklet); they are
+    # remade whenever a story changes, minutes at 1,000 stories, and would hide the page pipeline.
+    base = {"booklet": False} if no_booklet else {}
+    full = options_env(**base)
+    runs = {"cold build (empty image and page caches)": timed_build(ours, site, full)}
+    runs["nothing changed (page cache)"] = timed_build(ours, site, full)
+    edit_story(docs / "stories/fictional-0000/index.md")
+    runs["one story changed (page cache)"] = timed_build(ours, site, full)
+    runs["clean render (images warm, page cache off)"] = timed_build(ours, site, options_env(**base, page_cache=False))
+    runs["stock Material + static-i18n"] = timed_build(stock, tmp / "site-stock")
+    if not no_booklet:  # the same change with the booklet left out: what the pages alone cost
+        lean = options_env(booklet=False)
+        runs["nothing changed, booklet left out"] = timed_build(ours, tmp / "site-lean", lean)
+        edit_story(docs / "stories/fictional-0000/index.md")
+        runs["one story changed, booklet left out"] = timed_build(ours, tmp / "site-lean", lean)
+    if parallel:
+        runs[f"parallel, warm ({os.cpu_count()} processes)"] = timed_parallel(ours, tmp / "site-par")
+    return runs
+
+
 def main() -> None:
     """Generate, build every way, print the table."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stories", type=int, default=1000)
+    parser.add_argument("--languages", type=int, default=5, help="the first N configured languages")
     parser.add_argument("--photos", type=int, default=10, help="distinct photos shared by the stories")
+    parser.add_argument("--image-photos", type=int, default=8, help="phone photos for photos per second")
     parser.add_argument("--keep", type=Path, help="keep the corpus and sites in this folder")
+    parser.add_argument("--parallel", action="store_true", help="also time the parallel build")
+    parser.add_argument("--no-booklet", action="store_true", help="leave the booklet PDFs out of every build")
     args = parser.parse_args()
-    langs = load_site_config().locales
+    langs = load_site_config().locales[: args.languages]
     tmp = args.keep or Path(tempfile.mkdtemp(prefix="msme-bench-"))
     print(f"corpus: {args.stories} fictional stories × {len(langs)} languages ({', '.join(langs)}) in {tmp}")
+    start = time.perf_counter()
+    shutil.rmtree(tmp / "docs", ignore_errors=True)
     docs = write_corpus(tmp / "docs", args.stories, langs, photos=args.photos, base=ROOT / "docs")
-    ours, stock = project(tmp / "ours", docs), project(tmp / "stock", docs, stock=True)
-    runs = {
-        "project, cold image cache": timed_build(ours, tmp / "site"),
-        "project, warm cache": timed_build(ours, tmp / "site"),
-        f"project, warm, parallel ({os.cpu_count()} processes)": timed_parallel(ours, tmp / "site-par"),
-        "project without lists/feeds/data (generators: false)": timed_build(
-            ours, tmp / "site-nogen", {**ENV, "MSME_BUILD": BuildOptions(generators=False).to_json()}
-        ),
-        "stock Material + static-i18n": timed_build(stock, tmp / "site-stock"),
-    }
-    timed_build(ours, tmp / "site")  # leave the full site in place for the measurements below
-    pages = len(list((tmp / "site").rglob("index.html")))
-    warm, with_gen, without_gen = (
-        runs["project, warm cache"],
-        runs["project, warm cache"][0],
-        runs["project without lists/feeds/data (generators: false)"][0],
-    )
+    print(f"corpus written in {time.perf_counter() - start:.1f} s", flush=True)
+    ours, stock = project(tmp / "ours", docs, langs), project(tmp / "stock", docs, langs, stock=True)
+    for cache in ("cache", "cache-pages"):
+        shutil.rmtree(tmp / "ours" / cache, ignore_errors=True)
+    site = tmp / "site"
+    runs = build_runs(ours, stock, tmp, no_booklet=args.no_booklet, parallel=args.parallel)
+    pages = len(list(site.rglob("index.html")))
+    clean = runs["clean render (images warm, page cache off)"][0]
     print(f"\n{'build':<56}{'seconds':>9}{'peak MiB':>10}")
     for name, (seconds, mib) in runs.items():
         print(f"{name:<56}{seconds:>9.1f}{mib:>10.0f}")
-    print(f"\npages built: {pages}, {pages / warm[0]:.0f} pages/s (warm)")
-    print(f"ratio to stock: {warm[0] / runs['stock Material + static-i18n'][0]:.2f}×")
-    print(f"generators' share of the warm build: {(with_gen - without_gen) / with_gen:.0%}")
-    print(f"site size: {size(tmp / 'site') / 2**20:.1f} MiB")
-    for lang in langs:
-        index = tmp / "site" / ("" if lang == langs[0] else lang) / "search/search_index.json"
-        print(f"search index {lang}: {index.stat().st_size / 2**20:.2f} MiB (fetched on the first search only)")
-    phone_bytes, requests = phone_load(tmp / "site", "stories/fictional-0000/")
+    print(f"\npages built: {pages}, {pages / clean:.0f} pages/s (clean render)")
+    print(f"ratio to stock (clean render): {clean / runs['stock Material + static-i18n'][0]:.2f}×")
+    print(f"one story changed: {runs['one story changed (page cache)'][0]:.1f} s")
+    print(f"nothing changed: {runs['nothing changed (page cache)'][0]:.1f} s")
+    if "one story changed, booklet left out" in runs:
+        print(f"one story changed, booklet left out: {runs['one story changed, booklet left out'][0]:.1f} s")
+    print(f"peak memory: {max(mib for _, mib in runs.values()):.0f} MiB (largest process of any build)")
+    mib = size(site) / 2**20
+    print(f"site size: {mib:.1f} MiB ({mib / args.stories * 1000:.0f} MiB per 1,000 stories)")
+    print(f"search, first query on the {langs[0]} home page: {search_bytes(site, langs[0])}", flush=True)
+    print(f"images: {photos_rate(tmp / 'phone-photos', args.image_photos)}", flush=True)
+    phone_bytes, requests = phone_load(site, "stories/fictional-0000/")
     print(f"story page on a 390 px phone, first visit: {phone_bytes / 1000:.0f} KB in {requests} requests")
     print(f"preview shows a saved story after: {serve_loop(ours, docs / 'stories/fictional-0000/index.md'):.1f} s")
     if not args.keep:

@@ -8,7 +8,9 @@ inside the default's on_post_build at priority -100), re-running every event. So
   files by language) and adds the language's generated pages (-110, after it, so they are
   plain files of the language being built, in no navigation);
 - on_post_build keeps each language's 404 page (0) and, after the last language (-110), has the
-  core finish the site.
+  core finish the site;
+- on_page_markdown computes each page's view and its page-cache key: on a hit the page is neither
+  converted nor rendered (msme.pagecache); on_post_page (100, first) stores a rendered page.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2.bccache import Bucket, BytecodeCache
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
@@ -28,7 +31,7 @@ from mkdocs.structure.pages import Page
 sys.path.insert(0, str(Path(__file__).parent))
 
 from msme import build as core
-from msme import csp, pageview, sanitize
+from msme import csp, pagecache, pageview, sanitize, search
 
 log = logging.getLogger("mkdocs.hooks.msme")
 _state: dict[str, core.Build] = {}
@@ -81,23 +84,56 @@ def _published_only(files: Files, config: MkDocsConfig) -> Files:
 
 @event_priority(-110)
 def _generated_pages(files: Files, config: MkDocsConfig) -> Files:
-    """Add the language's list, facet, map and data pages; MkDocs renders them like any page."""
-    for src_uri in _build().generated(_i18n(config)[0]):
-        files.append(File.generated(config, src_uri, content=""))
+    """Add the language's list, facet, map, data and events pages; MkDocs renders them like any page."""
+    build, lang = _build(), _i18n(config)[0]
+    for src_uri, spec in build.generated(lang).items():
+        file = File.generated(config, src_uri, content="")
+        file.dest_uri = build.generated_dest(lang, spec)  # MkDocs would derive it from the suffixed name
+        files.append(file)
     return files
 
 
 on_files = CombinedEvent(_published_only, _generated_pages)
 
 
+@event_priority(-110)
+def on_nav(nav: Any, config: MkDocsConfig, files: Files) -> Any:
+    """The language's navigation (titles translated by static-i18n at -100) keys every page."""
+    _build().pages.nav(_i18n(config)[0], nav.items)
+    return nav
+
+
+def _file_url(files: Files) -> Any:
+    def url(path: str) -> str | None:
+        file = files.get_file_from_path(path)
+        return None if file is None else file.url
+
+    return url
+
+
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Swap the page's raw front matter for the validated, merged model; fill in its text."""
-    build = _build()
-    src = pageview.source(build, _i18n(config)[0], page.file.src_uri)
+    """Swap the page's raw front matter for the validated, merged model; fill in its text. The
+    page's view is computed here, before rendering, because it keys the page cache: on a hit
+    the page is neither converted nor rendered, its template prints the stored HTML."""
+    build, lang = _build(), _i18n(config)[0]
+    src = pageview.source(build, lang, page.file.src_uri)
     if src is None:
         return markdown
     page.meta = pageview.meta(src)
     page.__dict__["msme"] = src
+    view = pageview.view(build, src, lang, page.url, page.canonical_url)
+    page.canonical_url = view.canonical_url
+    links = pagecache.link_targets(markdown, page.file.src_uri, _file_url(files))
+    key = build.pages.key(
+        lang, page.file.src_uri, page.url, markdown=markdown, meta=page.meta, view=view.context, links=links
+    )
+    cached = build.pages.load(key)
+    page.__dict__["msme_cache"] = (key, cached)
+    if cached is not None:  # its state recorded where rendering would record it: same order
+        page.meta["template"] = pagecache.TEMPLATE
+        pagecache.replay(build, lang, page.url, cached)
+        return ""
+    page.__dict__["msme_view"] = view
     try:
         return pageview.text(build, src, markdown)
     except ValueError as exc:
@@ -105,21 +141,59 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Keep of the rendered text only what the allow-list allows (msme.sanitize)."""
-    return sanitize.clean(html)
+    """Keep of the rendered text only what the allow-list allows (msme.sanitize). A page from
+    the cache gets back the anchors MkDocs checks links against after the build."""
+    cached = page.__dict__.get("msme_cache", (None, None))[1]
+    if cached is not None:
+        page.present_anchor_ids = set(cached.anchors)
+        page.links_to_anchors = {
+            file: links
+            for src_uri, links in cached.anchor_links.items()
+            if (file := files.get_file_from_path(src_uri)) is not None
+        }
+        return html
+    html = sanitize.clean(html)
+    build, lang = _build(), _i18n(config)[0]
+    build.search_records[(lang, page.url)] = search.page_records(build, lang, page.__dict__.get("msme"), page.url, html)
+    return html
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object) -> dict:
-    """Give templates what the core computes for the page (msme.pageview)."""
+    """Give templates what the core computes for the page (msme.pageview); a cached page's
+    template gets its stored HTML."""
+    build, lang = _build(), _i18n(config)[0]
+    cached = page.__dict__.get("msme_cache", (None, None))[1]
+    if cached is not None:
+        context[pagecache.CONTEXT_KEY] = Markup(cached.html)
+        return context
     src = page.__dict__.get("msme")
-    view = pageview.view(_build(), src, _i18n(config)[0], page.url, page.canonical_url)
+    view = page.__dict__.pop("msme_view", None)
+    if view is None:  # a page with no model: its view is not cached
+        view = pageview.view(build, src, lang, page.url, page.canonical_url)
     context.update(view.context)
     if src is not None:
         page.meta["msme_alternates"] = view.alternates
-        page.canonical_url = view.canonical_url
     if view.switcher is not None:
         _i18n(config, menu=view.switcher)
     return context
+
+
+@event_priority(100)
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Keep a rendered page in the cache, before any other plugin's post_page sees it (they run
+    again on a cached page)."""
+    key, cached = page.__dict__.get("msme_cache", (None, None))
+    if cached is None:
+        build = _build()
+        entry = pagecache.Entry(
+            output,
+            page.url,
+            sorted(page.present_anchor_ids or ()),
+            {file.src_uri: dict(links) for file, links in (page.links_to_anchors or {}).items()},
+            pagecache.capture(build, _i18n(config)[0], page.url),
+        )
+        build.pages.store(key, entry)
+    return output
 
 
 def on_template_context(context: dict, template_name: str, config: MkDocsConfig) -> dict:
@@ -149,6 +223,9 @@ _BYTECODE = _MemoryBytecodeCache()
 def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
     """Share compiled templates across language builds; give every page its policy (main.html)."""
     env.bytecode_cache = _BYTECODE
+    # Each build makes a new environment, so a template cannot change during one: no stat of
+    # every included partial on every use (a card partial is included 24 times per list page).
+    env.auto_reload = False
     env.globals["msme_csp"] = csp.page_policy()
     return env
 

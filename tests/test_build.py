@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from conftest import FIXTURES, ROOT, Build, build, make_project
+from msme import searchindex
 from msme.validate import load_site
 
 EXPECTED = [
@@ -39,8 +40,9 @@ def test_drafts_are_not_built(real_site: Build) -> None:
     """Draft stories (Yepso!, SPACE-A Food: countries unknown) are absent from the site and its search."""
     assert not (real_site.site / "stories/yepso").exists()
     assert not (real_site.site / "stories/space-a-food").exists()
-    index = (real_site.site / "search/search_index.json").read_text(encoding="utf-8")
-    assert "stories/yepso/" not in index and "stories/space-a-food/" not in index
+    urls = {url for url, _, _ in searchindex.documents(real_site.site / "search")}
+    assert "stories/silentium-piano-queens-pianos/" in urls  # a published story is there
+    assert "stories/yepso/" not in urls and "stories/space-a-food/" not in urls
 
 
 def _text(html: str) -> str:
@@ -114,10 +116,12 @@ def test_markup_in_front_matter_is_escaped(tmp_path: Path) -> None:
     assert "<h1>&lt;script&gt;alert(1)&lt;/script&gt; Fictional exchange</h1>" in html
     assert "<title>&lt;script&gt;alert(1)&lt;/script&gt; Fictional exchange - MobiliseSME</title>" in html
     assert 'content="Fictional fixture whose fields carry markup &lt;b&gt;bold&lt;/b&gt;' in html
-    index = json.loads((result.site / "search/search_index.json").read_text(encoding="utf-8"))
-    titles = [d["title"] for d in index["docs"] if d["location"].startswith("stories/xss-test")]
-    assert titles and all("<script>" not in t for t in titles)
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in titles[0]
+    # The index holds titles as text (the search script shows them with textContent), and its
+    # files hold no markup even as text: <, > and & are JSON escapes.
+    docs = searchindex.documents(result.site / "search")
+    titles = [title for url, title, _ in docs if url.startswith("stories/xss-test")]
+    assert titles == ["<script>alert(1)</script> Fictional exchange"]
+    assert all("<" not in f.read_text(encoding="utf-8") for f in (result.site / "search").glob("*.json"))
     listing = result.html("stories/index.html")
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Fictional exchange</a>" in listing
     assert "<script>alert(1)" not in listing
@@ -168,7 +172,7 @@ def test_generated_pages_are_rendered_by_mkdocs_and_not_indexed(real_site: Build
     fr_map = real_site.html("fr/stories/map/index.html")
     config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', fr_map).group(1))
     assert config["base"] == "../../"
-    index = json.loads((real_site.site / "fr/search/search_index.json").read_text(encoding="utf-8"))
-    locations = {d["location"].partition("#")[0] for d in index["docs"]}
-    assert "stories/map/" not in locations and "data/" not in locations
+    locations = {url.partition("#")[0] for url, _, _ in searchindex.documents(real_site.site / "fr/search")}
+    assert "stories/silentium-piano-queens-pianos/" in locations
+    assert "stories/map/" not in locations and "data/" not in locations and "events/" not in locations
     assert (real_site.site / "de/data/index.html").exists() and (real_site.site / "stories/map/index.html").exists()

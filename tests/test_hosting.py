@@ -180,3 +180,15 @@ def test_nginx_command_prints_the_config(real_site: Build) -> None:
     assert proc.returncode == 0 and proc.stdout == hosting.nginx_config(rules, "/srv/site")
     missing = subprocess.run([*cmd, "--site", "/nonexistent"], capture_output=True, text=True, env=env, check=False)
     assert missing.returncode == 1 and "no built site here (run ./dev build first)" in missing.stderr
+
+
+def test_catalogue_is_served_as_rdf(served: int) -> None:
+    """The DCAT-AP catalogue goes out with its RDF media type (mime.types lacks both), compressed,
+    with the site's security headers; a missing file of that kind is still a 404."""
+    for path, mime in (("/catalogue.ttl", "text/turtle"), ("/catalogue.jsonld", "application/ld+json")):
+        status, headers, body = _get(served, path, "gzip")
+        assert status == 200, path
+        assert headers["content-type"] == f"{mime}; charset=utf-8", path
+        assert headers["content-encoding"] == "gzip" and gzip.decompress(body).strip(), path
+        assert headers["x-content-type-options"] == "nosniff", path
+    assert _get(served, "/missing.ttl")[0] == 404

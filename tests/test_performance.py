@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import posixpath
+import random
 import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from benchmarks.corpus import write_corpus
 
 from conftest import FIXTURES, ROOT, Build, build, make_project
+from msme import catalogue
 from msme.publish import atomic_build
 from msme.siteconfig import load_site_config
 
@@ -140,3 +145,88 @@ def test_preview_scope_keeps_recent_stories_and_one_language(tmp_path: Path, mon
     assert (
         preview.scope(docs, BuildOptions(serve_scope=True, serve_stories=100)) is None
     )  # a small site is previewed whole
+
+
+def _catalogue(tmp: Path, n: int, monkeypatch: pytest.MonkeyPatch, pool: int = 5) -> catalogue.Catalogue:
+    """The English catalogue of n fictional stories, with a small related pool so that it fills
+    at these sizes (the property is the same at RELATED_POOL and 10,000 stories)."""
+    from msme.validate import load_site
+
+    monkeypatch.setattr(catalogue, "RELATED_POOL", pool)
+    config = load_site_config()
+    config = dataclasses.replace(config, languages=config.languages[:1])
+    docs = write_corpus(tmp / f"docs-{n}", n, ["en"])
+    site = load_site(docs, ROOT / "data/consent.yml", config)
+    assert not site.problems, site.problems
+    cat = catalogue.build(site, "en")
+    cat.candidates(cat.entries[0].rel)  # the pools are made now, while the small pool is set
+    return cat
+
+
+@pytest.fixture(scope="module")
+def catalogues(tmp_path_factory: pytest.TempPathFactory) -> tuple[catalogue.Catalogue, catalogue.Catalogue]:
+    """Catalogues of 100 and 400 fictional stories."""
+    with pytest.MonkeyPatch.context() as mp:
+        tmp = tmp_path_factory.mktemp("catalogues")
+        return _catalogue(tmp, 100, mp), _catalogue(tmp, 400, mp)
+
+
+def test_related_work_per_story_is_bounded(catalogues: tuple[catalogue.Catalogue, catalogue.Catalogue]) -> None:
+    """A story weighs the same number of candidates for its related box at 100 and at 400
+    stories: the pools of its countries and sectors, each capped, never the whole catalogue."""
+    small, large = ([len(cat.candidates(e.rel)) for e in cat.entries] for cat in catalogues)
+    assert max(large) <= 4 * 5 and max(large) == max(small)
+    assert sum(large) / len(large) <= 1.25 * sum(small) / len(small)  # overlaps differ a little
+
+
+def test_list_pages_grow_linearly(catalogues: tuple[catalogue.Catalogue, catalogue.Catalogue]) -> None:
+    """Four times the stories make at most four times the list pages and the cards on them; no
+    list page holds more than PER_PAGE cards."""
+    small, large = catalogues
+    assert len(large.listings) <= 4 * len(small.listings)
+    cards = [sum(len(li.entries) for li in cat.listings) for cat in catalogues]
+    assert cards[1] <= 4 * cards[0]
+    assert max(len(li.entries) for li in large.listings) == catalogue.PER_PAGE
+    # every story is on the all-stories list and on one page per facet value it has
+    per_story = 1 + sum(len(e.values(kind)) for e in large.entries for kind in large.offered) / len(large.entries)
+    assert cards[1] == pytest.approx(per_story * len(large.entries))
+
+
+def test_files_grow_linearly(small: Build, large: Build) -> None:
+    """Each story adds the same files whatever the size of the site: its own folder's files, its
+    card, and list pages (one per PER_PAGE stories per facet value)."""
+
+    def files(b: Build) -> list[Path]:
+        return [p.relative_to(b.site) for p in b.site.rglob("*") if p.is_file()]
+
+    own = [len(list((b.site / "stories/fictional-0003").rglob("*"))) for b in (small, large)]
+    assert own[0] == own[1] > 0
+    added = (len(files(large)) - len(files(small))) / 190
+    assert own[1] <= added <= own[1] + 4, added  # own files, a card (+ compressed copies), list pages
+
+
+def _relpath(target: str, current: str) -> str:
+    """urls.relative as it was, on posixpath.relpath: the reference for the string version."""
+    base = current if current.endswith("/") or not current else posixpath.dirname(current) + "/"
+    rel = posixpath.relpath(target or ".", base or ".")
+    return rel + "/" if target.endswith("/") and not rel.endswith("/") else rel
+
+
+def test_url_helpers_match_the_standard_library() -> None:
+    """The string-only `urls.relative` and `urls.absolute` give exactly what posixpath.relpath
+    and urljoin give, on site paths and on odd ones (dots, empty segments, schemes, queries)."""
+    from msme import urls
+
+    rng = random.Random(16)
+    segments = ["", ".", "..", "fr", "stories", "x.webp", "index.html", "a:b", "q?x", "f#y", "%20", "é"]
+    bases = ["https://mobilise-sme.example.org/", "https://x.eu/sub/path", "http://x.eu/a//b/", "https://x.eu/?q=1", ""]
+
+    def path() -> str:
+        p = "/".join(rng.choice(segments) for _ in range(rng.randrange(5)))
+        return p + "/" if rng.random() < 0.4 else p
+
+    for _ in range(20000):
+        target, current = path(), path()
+        assert urls.relative(target, current) == _relpath(target, current), (target, current)
+        base = rng.choice(bases)
+        assert urls.absolute(base, target) == urljoin(base if base.endswith("/") else base + "/", target)

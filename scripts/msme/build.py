@@ -26,6 +26,8 @@ from typing import Any
 
 from msme import (
     catalogue,
+    datapackage,
+    dcat,
     editor,
     feeds,
     filterdata,
@@ -34,12 +36,12 @@ from msme import (
     images,
     media,
     opendata,
+    pagecache,
     parallel,
     preview,
     search,
     sitemap,
     urls,
-    views,
     virtual,
 )
 from msme.paths import TOOLS
@@ -58,6 +60,7 @@ AUTHORING = {
     "serve_scope": "only part of the site would be built (the preview's language and recent stories)",
     "today": "the build would take another day as today, publishing scheduled stories early or late",
     "generators": "lists, facet pages, feeds and open data would be left out (a benchmark switch)",
+    "booklet": "the success-stories booklet (PDF) would be left out, and its links with it",
 }
 
 
@@ -77,6 +80,10 @@ class BuildOptions:
     serve_scope: bool = False  # the preview builds one language and the recent stories
     serve_lang: str = "en"  # that language
     serve_stories: int = 30  # and that many stories
+    page_cache: bool = True  # reuse pages whose inputs did not change (msme.pagecache; off: clean render)
+    # The booklet PDFs (msme.booklet_site): any story change remakes them, minutes at 1,000 stories,
+    # so the preview and the benchmark's page-pipeline figures leave them out; production never does.
+    booklet: bool = True
 
     @classmethod
     def from_json(cls, text: str) -> BuildOptions:
@@ -166,6 +173,11 @@ class Build:
     sitemap: list[tuple[str, list[dict[str, str]]]] = field(default_factory=list)
     fallbacks: dict[str, set[str]] = field(default_factory=dict)  # lang -> paths shown in the original
     not_found: bytes | None = None  # the default language's 404 page, restored at the root
+    booklets: dict[str, Any] | None = None  # lang -> the booklet PDF once made (msme.booklet_site)
+    pages: pagecache.PageCache | None = None  # the per-page output cache (counts pages when off)
+    # (lang, page URL) -> the page's search documents (msme.search), replayed for a cached page
+    search_records: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    search_facts: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> story path -> words
     _generated: dict[str, dict[str, virtual.Spec]] = field(default_factory=dict)
 
     @property
@@ -177,13 +189,20 @@ class Build:
         return [lang for lang in self.site.config.locales if lang == self.default or self.options.owns(lang)]
 
     def generated(self, lang: str) -> dict[str, virtual.Spec]:
-        """The generated pages of `lang` as Markdown paths (`fr/stories/map.md`) to their spec;
-        none for a language another parallel worker renders."""
+        """The generated pages of `lang` as Markdown paths to their spec, named the way static-i18n
+        names a translation (`stories/map.md`, `stories/map.fr.md`), so that an entry of the nav in
+        mkdocs.yml (`events.md`) finds the page in every language; none for a language another
+        parallel worker renders. `generated_dest` says where each is written."""
         if lang not in self._generated:
-            prefix = urls.lang_prefix(lang, self.default)
+            suffix = "" if lang == self.default else f".{lang}"
             owned = self.specs if self.options.owns(lang) else []
-            self._generated[lang] = {prefix + spec.path.rstrip("/") + ".md": spec for spec in owned}
+            self._generated[lang] = {spec.path.rstrip("/") + suffix + ".md": spec for spec in owned}
         return self._generated[lang]
+
+    def generated_dest(self, lang: str, spec: virtual.Spec) -> str:
+        """The file a generated page of `lang` is written to, in its language's folder
+        (`fr/stories/map/index.html`)."""
+        return urls.lang_prefix(lang, self.default) + spec.path + "index.html"
 
     def publishes(self, src_uri: str) -> bool:
         """Whether a file of docs/ goes into the site as it is (msme.publication)."""
@@ -249,6 +268,11 @@ def prepare(
     build = Build(
         options, site, root, dict(settings), cats, specs, published=published_files(site), templates=templates
     )
+    whole = scope is None and not options.only_langs  # only a whole-site build may prune the cache
+    options_json = json.loads(options.to_json())
+    build.pages = pagecache.open_cache(
+        root, config_file, settings, options_json, templates, enabled=options.page_cache, whole_site=whole
+    )
     return build, [f"warning: {w}" for w in site.warnings]
 
 
@@ -286,9 +310,14 @@ def finish(build: Build, site_dir: Path) -> list[str]:
                 lang_dir = site_dir / urls.lang_prefix(lang, build.default)
                 feeds.write(cat, lang_dir)
                 opendata.write(cat, lang_dir, first_images(site, cat))
+                datapackage.write(cat, lang_dir)
                 filterdata.write(cat, lang_dir, build.templates or build.root / "overrides")
-    facts = {lang: views.search_facts(cat) for lang, cat in build.catalogues.items()}
-    search.split_index(site_dir, site.config.locales, build.default, facts, build.fallbacks)
+        if options.owns(build.default):  # one catalogue of every language, at the root
+            log.append(dcat.write(site_dir, site.config, build.catalogues))
+        from msme import booklet_site  # here: the booklet reads pageview, which reads this module
+
+        log += booklet_site.place(build, site_dir)  # the owned languages' booklets
+    search.write_indexes(build, site_dir)
     if options.only_langs:  # a worker: the parallel build merges all workers' entries
         (site_dir / parallel.ENTRIES).write_text(json.dumps(build.sitemap), encoding="utf-8")
     else:
@@ -298,8 +327,11 @@ def finish(build: Build, site_dir: Path) -> list[str]:
     report = status(site, only=lambda rel: is_built(site, rel))  # drafts stay private
     text = format_status(report, site, only=lambda rel: is_built(site, rel))
     (site_dir / "translation-status.txt").write_text(text + "\n", encoding="utf-8")
+    if build.pages is not None:
+        log.append(build.pages.finish())
     if not site.preview and not options.only_langs:  # parallel.build does it after merging
-        log.append(hosting.finish(site_dir, site.config.site_url, site.config.locales))
+        compressed = build.pages.compressed if build.pages else None
+        log.append(hosting.finish(site_dir, site.config.site_url, site.config.locales, compressed))
     return log
 
 

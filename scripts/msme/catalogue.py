@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from msme import l10n
+from msme import eventlist, l10n
 from msme.media import text_lang, url_path
 from msme.model import Event, Story
 from msme.publication import is_built
@@ -47,6 +47,12 @@ class Entry:
     def sectors(self) -> tuple[str, ...]:
         """NACE sections of either company."""
         return tuple(dict.fromkeys(s for s in (self.story.sending.sector, self.story.host.sector) if s))
+
+    @cached_property
+    def keysets(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """Countries, sectors and collaboration types as sets, for scoring related stories
+        (each story is compared with up to hundreds of others)."""
+        return frozenset(self.countries), frozenset(self.sectors), frozenset(self.values("type"))
 
     def values(self, kind: str) -> tuple[str, ...]:
         """The entry's keys for one facet."""
@@ -108,6 +114,18 @@ class Catalogue:
         return tuple(kind for kind in FACETS if self.facets[kind])
 
     @cached_property
+    def facet_menu(self) -> dict[str, list[tuple[str, str, int]]]:
+        """Per offered facet: (key, label, number of stories) as every list page shows them,
+        by label (years by frequency, as `facets`): computed once, not on every list page."""
+        out = {}
+        for kind in self.offered:
+            values = [(key, self.facet_label(kind, key), count) for key, count in self.facets[kind]]
+            if kind != "year":
+                values.sort(key=lambda v: l10n.sort_key(v[1]))
+            out[kind] = values
+        return out
+
+    @cached_property
     def listings(self) -> list[Listing]:
         """Every list page: all stories, then each facet value, paginated."""
         lists: list[Listing] = []
@@ -153,19 +171,28 @@ class Catalogue:
         me = self._by_rel.get(rel)
         if me is None:
             return []
-        candidates = {
+        candidates = self.candidates(rel)
+        scored = []
+        mine = me.keysets
+        for other in candidates.values():
+            theirs = other.keysets
+            shared = 2 * len(mine[0] & theirs[0]) + 2 * len(mine[1] & theirs[1]) + len(mine[2] & theirs[2])
+            scored.append((-shared, self._rank[other.rel], other))
+        return [e for *_, e in sorted(scored, key=lambda x: (x[0], x[1]))[:n]]
+
+    def candidates(self, rel: str) -> dict[str, Entry]:
+        """The stories `related` weighs for the story `rel`: the pools of its countries and
+        sectors, so at most 4 × RELATED_POOL whatever the size of the catalogue."""
+        me = self._by_rel.get(rel)
+        if me is None:
+            return {}
+        return {
             o.rel: o
             for kind in ("country", "sector")
             for key in me.values(kind)
             for o in self._by_value.get((kind, key), [])
             if o.rel != rel
         }
-        scored = []
-        for other in candidates.values():
-            shared = 2 * len(set(me.countries) & set(other.countries)) + 2 * len(set(me.sectors) & set(other.sectors))
-            shared += len(set(me.values("type")) & set(other.values("type")))
-            scored.append((-shared, self._rank[other.rel], other))
-        return [e for *_, e in sorted(scored, key=lambda x: (x[0], x[1]))[:n]]
 
     @cached_property
     def _by_rel(self) -> dict[str, Entry]:
@@ -176,14 +203,9 @@ class Catalogue:
         return {e.rel: i for i, e in enumerate(self.entries)}
 
     def events(self) -> list[tuple[str, str, Event, str]]:
-        """(rel, url path, event, text language) of every event page."""
-        out = []
-        for sf in self.site.originals():
-            page = self.site.page(self.site.config.default.locale, sf.rel)
-            if isinstance(page, Event):
-                tl = text_lang(self.site, self.lang, sf.rel)
-                out.append((sf.rel, url_path(sf.rel), self.site.page(tl, sf.rel), tl))
-        return out
+        """(rel, url path, event, text language) of every published event, newest first: the
+        events list's own selection (msme.eventlist), so feeds and open data never carry a draft."""
+        return [(e.rel, e.path, e.event, e.lang) for e in eventlist.published(self.site, self.lang)]
 
     def facet_label(self, kind: str, key: str) -> str:
         """Human name of a facet value in this language."""

@@ -11,6 +11,7 @@ from typing import Any
 import typer
 
 from msme import cli_translate, fielddocs, model, scaffold
+from msme.cli_booklet import booklet as booklet_command
 from msme.paths import ROOT
 from msme.vocab import load_vocab
 
@@ -180,7 +181,7 @@ def serve(
 
     from msme.build import BuildOptions
 
-    preview = {"preview": True, "serve_scope": True, "serve_lang": lang, "serve_stories": stories}
+    preview = {"preview": True, "serve_scope": True, "serve_lang": lang, "serve_stories": stories, "booklet": False}
     env = dataclasses.replace(BuildOptions.from_environ(), **preview).environ()
     cmd = [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", addr, "-f", str(ROOT / "mkdocs.yml")]
     os.chdir(ROOT)
@@ -190,6 +191,7 @@ def serve(
 new_app = typer.Typer(no_args_is_help=True, help="Create a story, guide or event from its template.")
 app.add_typer(new_app, name="new")
 app.add_typer(cli_translate.app, name="translate")
+app.command("booklet")(booklet_command)
 
 
 def _create(make: Callable[[], Path]) -> None:
@@ -209,10 +211,13 @@ def _done(path: Path) -> None:
     )
 
 
-def _answer(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """A prompt's checker whose refusal is shown as written (typer would prefix "Value error,")."""
+def _answer(check: Callable[[Any], Any], *, empty_ok: bool = False) -> Callable[[Any], Any]:
+    """A prompt's checker whose refusal is shown as written (typer would prefix "Value error,");
+    `empty_ok`: an option left out (asked for later, if needed) is not checked."""
 
     def parse(value: Any) -> Any:
+        if empty_ok and value == "":
+            return value
         try:
             return check(value)
         except ValueError as exc:
@@ -221,18 +226,21 @@ def _answer(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return parse
 
 
-def _field(ctype: str, path: str, check: Callable[[Any], Any] | None = None, *, needed: bool | None = None) -> Any:
+def _field(
+    ctype: str, path: str, check: Callable[[Any], Any] | None = None, *, needed: bool | None = None, ask: bool = True
+) -> Any:
     """A `new` command's option for one model field: its prompt and --help (label, description,
     allowed values) come from the model; `needed`: asked for even where the model allows it
-    empty (what publication needs)."""
+    empty (what publication needs); `ask=False`: no prompt here, the command asks (`_ask`) when
+    another answer says the field is needed."""
     cls = model.MODELS[ctype]
     vocab = load_vocab()
-    required = fielddocs.required(model.field_at(cls, path)) if needed is None else needed
+    required = ask and (fielddocs.required(model.field_at(cls, path)) if needed is None else needed)
     return typer.Option(
         ... if required else "",
-        prompt=fielddocs.prompt(cls, path, vocab, needed=needed),
+        prompt=fielddocs.prompt(cls, path, vocab, needed=needed) if ask else None,
         help=fielddocs.help_text(cls, path, vocab, needed=needed),
-        parser=_answer(check) if check else None,
+        parser=_answer(check, empty_ok=not ask) if check else None,
         show_default=False,
     )
 
@@ -290,18 +298,42 @@ def new_event(
     title: str = _field("event", "title"),
     name: str = _field("event", "name"),
     start: str = _field("event", "start", scaffold.check_date),
-    city: str = _field("event", "place.city"),
-    country: str = _field("event", "place.country", scaffold.check_country),
     organiser: str = _field("event", "organisers"),
+    online: bool = typer.Option(
+        False, "--online", help=fielddocs.help_text(model.Event, "place.online", load_vocab()), show_default=False
+    ),
+    city: str = _field("event", "place.city", ask=False),
+    country: str = _field("event", "place.country", scaffold.check_country, ask=False),
     slug: str = typer.Option("", help="File name; made from the title when empty."),
     docs: Path = typer.Option(ROOT / "docs", help="Folder of Markdown content."),
 ) -> None:
-    """Create docs/events/<slug>.md."""
-    _create(
-        lambda: scaffold.new_event(
-            docs, title=title, name=name, start=start, city=city, country=country, organiser=organiser, slug=slug
+    """Create docs/events/<slug>.md; city and country are asked for unless --online."""
+    if not online:  # the model needs a place only for an event held somewhere
+        city = city or _ask("event", "place.city")
+        country = country or _ask("event", "place.country", scaffold.check_country)
+    try:
+        _create(
+            lambda: scaffold.new_event(
+                docs,
+                title=title,
+                name=name,
+                start=start,
+                organiser=organiser,
+                city=city,
+                country=country,
+                online=online,
+                slug=slug,
+            )
         )
-    )
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--online") from None
+
+
+def _ask(ctype: str, path: str, check: Callable[[Any], Any] | None = None) -> Any:
+    """Ask for one model field the way its option's prompt would, refusing what `check` refuses;
+    for a field another answer makes necessary."""
+    text = fielddocs.prompt(model.MODELS[ctype], path, load_vocab(), needed=True)
+    return typer.prompt(text, value_proc=_answer(check) if check else None)
 
 
 @app.command("docs")

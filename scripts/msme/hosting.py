@@ -30,7 +30,10 @@ from msme.urls import base_path
 FINGERPRINTED = re.compile(r"\.[0-9a-f]{8}\.min\.(?:js|css)$")
 LONG_CACHE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
-TEXT_SUFFIXES = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".csv", ".yml", ".webmanifest"}
+# Linked-data files (the DCAT-AP catalogue, msme.dcat) whose types nginx's mime.types lacks:
+# served as octet-stream, a harvester would not read them as RDF.
+RDF_TYPES = {".ttl": "text/turtle", ".jsonld": "application/ld+json"}
+TEXT_SUFFIXES = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".csv", ".yml", ".webmanifest", *RDF_TYPES}
 MIN_COMPRESS_BYTES = 1024  # below this the compressed copy saves less than a packet
 GZIP_LEVEL = 9
 BROTLI_QUALITY = 6  # 11 is ~40× slower for ~7% less; pages are rebuilt on every deploy
@@ -135,7 +138,9 @@ def nginx_config(rules: Rules, root: str, *, listen: str = "80", server_name: st
         f"    server_name {server_name};",
         f"    root {root};",
         "    charset utf-8;",
-        "    charset_types text/css application/javascript application/json text/xml text/plain text/csv;",
+        "    charset_types text/css application/javascript application/json text/xml text/plain text/csv "
+        + " ".join(RDF_TYPES.values())
+        + ";",
         "    server_tokens off;",
         "    gzip_static on;",
         "    brotli_static on;",
@@ -156,6 +161,13 @@ def nginx_config(rules: Rules, root: str, *, listen: str = "80", server_name: st
             f"    location {base}{lang}/ {{",
             f"        error_page 404 {base}{lang}/404.html;",
             "        try_files $uri $uri/ =404;",
+            "    }",
+        ]
+    for suffix, mime in RDF_TYPES.items():  # `types {}` empties the map, so default_type applies
+        lines += [
+            f"    location ~ {_quote(re.escape(suffix) + '$')} {{",
+            f"        types {{}} default_type {mime};",
+            "        try_files $uri =404;",
             "    }",
         ]
     lines += [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 from functools import lru_cache
 from pathlib import Path
@@ -56,9 +57,15 @@ def _inspect(path: Path, mtime: float) -> SourceInfo:  # mtime: re-inspect a rep
 
 def photo(site: Site, original_rel: str, src: str) -> tuple[PhotoJob, SourceInfo]:
     """The job and size facts for one picture of a page."""
+    path = site.docs_dir / posixpath.dirname(original_rel) / src
+    return photo_at(site.docs_dir, original_rel, src, path.stat().st_mtime)
+
+
+def photo_at(docs_dir: Path, original_rel: str, src: str, mtime: float) -> tuple[PhotoJob, SourceInfo]:
+    """`photo` for the file as it was at `mtime`."""
     folder = posixpath.dirname(original_rel)
-    path = site.docs_dir / folder / src
-    info = _inspect(path, path.stat().st_mtime)
+    path = docs_dir / folder / src
+    info = _inspect(path, mtime)
     stem = posixpath.join(folder, Path(src).stem)
     return PhotoJob(path, info.widths, stem), info
 
@@ -89,15 +96,47 @@ def jobs(site: Site) -> list[CardJob | PhotoJob]:
     return list(dict.fromkeys(out))
 
 
+@lru_cache(maxsize=8192)
+def _variants(docs_dir: Path, original_rel: str, src: str, mtime: float) -> tuple[str, SourceInfo]:
+    """A picture's site stem and size facts, once per file version (every page listing the
+    story shows them: memoised so a page costs one stat per picture)."""
+    job, info = photo_at(docs_dir, original_rel, src, mtime)
+    return job.site_stem, info
+
+
+def _picture(site: Site, original_rel: str, src: str) -> tuple[str, SourceInfo, int]:
+    """A picture's site stem, size facts and default width (the smallest from 800 pixels)."""
+    mtime = os.stat(os.path.join(site.docs_dir, posixpath.dirname(original_rel), src)).st_mtime
+    stem, info = _variants(site.docs_dir, original_rel, src, mtime)
+    return stem, info, min((w for w in info.widths if w >= 800), default=max(info.widths))
+
+
+def thumbnail(site: Site, original_rel: str, page: Any, page_url: str) -> dict[str, Any] | None:
+    """A page's first picture at list-card size (its smallest variant: the 240-pixel one), the
+    URL relative to the page at `page_url`; None without a picture. Only what a card shows,
+    so a list page of 24 cards does not work out every variant of every picture."""
+    from msme.urls import relative
+
+    pictures = publishable_images(site, page)
+    if not pictures:
+        return None
+    stem, info, default_w = _picture(site, original_rel, pictures[0].src)
+    width = min(info.widths)
+    return {
+        "src": relative(f"{stem}-{width}.webp", page_url),
+        "width": width,
+        "height": round(info.height_at(default_w) * width / default_w),
+    }
+
+
 def figures(site: Site, original_rel: str, page: Any, page_url: str) -> list[dict[str, Any]]:
     """Template values for a page's pictures, with URLs relative to the page at `page_url`."""
     from msme.urls import relative
 
     out = []
     for i, img in enumerate(publishable_images(site, page)):
-        job, info = photo(site, original_rel, img.src)
-        urls = {w: relative(f"{job.site_stem}-{w}.webp", page_url) for w in info.widths}
-        default_w = min((w for w in info.widths if w >= 800), default=max(info.widths))
+        stem, info, default_w = _picture(site, original_rel, img.src)
+        urls = {w: relative(f"{stem}-{w}.webp", page_url) for w in info.widths}
         out.append(
             {
                 "src": urls[default_w],

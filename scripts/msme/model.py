@@ -92,6 +92,17 @@ class Source(Strict):
     confidence: Literal["sure", "likely", "unsure"] = Field(
         "sure", description="sure = programme's own page; likely = third party; unsure = inferred."
     )
+    lang: Annotated[str, Field(pattern=LANG_PATTERN)] | None = Field(
+        None,
+        description="Language of the title, where it is not the site's default language (ISO 639-1, e.g. de); "
+        "marked on pages in other languages.",
+        json_schema_extra={"label": "Language of the title"},
+    )
+    translated: bool = Field(
+        False,
+        description="Set by the build where a translation gives the title in its own words.",
+        json_schema_extra=NOT_IN_FORM,
+    )
 
 
 class Organisation(Strict):
@@ -194,6 +205,12 @@ class Quote(Strict):
         "en",
         description="Language the source prints the quote in (ISO 639-1, e.g. en); marked on pages in other languages.",
         json_schema_extra={"label": "Language of the quote"},
+    )
+    translated: bool = Field(
+        False,
+        description="Set by the build where a translation gives the quote in its own words: shown in the "
+        "page's language, as a translation.",
+        json_schema_extra=NOT_IN_FORM,
     )
 
 
@@ -515,6 +532,14 @@ def translatable_paths() -> frozenset[str]:
 # so facts such as countries, durations and figures cannot drift between languages.
 TRANSLATABLE = translatable_paths()
 TRANSLATION_ONLY = {"translation_of"}
+# Lists whose items record that a translation gives their words in its own language (`translated`),
+# so pages mark those words as the translation's, not the source's.
+TRANSLATION_MARKED = frozenset(
+    path.removesuffix("[].translated")
+    for cls in MODELS.values()
+    for path, _ in walk(cls)
+    if path.endswith("[].translated")
+)
 
 
 def normalise_path(parts: list[Any]) -> str:

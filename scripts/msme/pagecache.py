@@ -221,9 +221,10 @@ class PageCache:
         return h.hexdigest()
 
     @property
-    def compressed(self) -> Path | None:
-        """Where the hosting step keeps compressed copies by content hash (None: cache off)."""
-        return self.folder / "compressed" if self.enabled else None
+    def compressed(self) -> Path:
+        """Where the hosting step keeps compressed copies by content hash. Kept with the page cache
+        off too: like image variants, a copy keyed by its content cannot be stale."""
+        return self.folder / "compressed"
 
     def _path(self, key: str) -> Path:
         return self.folder / "html" / key[:2] / key
@@ -280,10 +281,10 @@ class PageCache:
         return line + (f" ({removed} unused entries removed)" if removed else "")
 
 
-def compressed_folder(root: Path, settings: Mapping[str, Any], enabled: bool) -> Path | None:
-    """Where the hosting step keeps compressed copies for the project at `root` (None: cache off);
-    the same folder `PageCache.compressed` names, for a build that has no cache object (msme.parallel)."""
-    return root / settings.get("page_cache", DEFAULT_FOLDER) / "compressed" if enabled else None
+def compressed_folder(root: Path, settings: Mapping[str, Any]) -> Path:
+    """Where the hosting step keeps compressed copies for the project at `root`: the folder
+    `PageCache.compressed` names, for a build that has no cache object (msme.parallel)."""
+    return root / settings.get("page_cache", DEFAULT_FOLDER) / "compressed"
 
 
 def open_cache(

@@ -10,7 +10,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from msme import catalogue, charts, l10n, media, opendata, publisher, seo, urls, views
+from msme import catalogue, charts, datapackage, dcat, eventlist, l10n, media, opendata, publisher, seo, urls, views
 from msme.build import Build
 from msme.catalogue import Listing
 from msme.consent import redact
@@ -34,7 +34,7 @@ class Source:
     fallback: bool
     text_lang: str  # the language the text is in: the original's for a fallback
     template: str
-    kind: str = "page"  # a generated page's kind: "listing", "map" or "data"
+    kind: str = "page"  # a generated page's kind (virtual.Spec.kind)
     listing: Listing | None = None
 
 
@@ -86,8 +86,14 @@ def text(build: Build, src: Source, markdown: str) -> str:
     """The page's Markdown as rendered: `{{ publisher }}`, `{{ legal_name }}`, `{{ email }}`
     filled in from mkdocs.yml's extra.identity, withdrawn names removed. ValueError for an
     unknown placeholder."""
-    markdown = publisher.fill(markdown, build.site.config.identity)
-    rules = page_redactions(build.site, src.text_lang, src.model)
+    return render_text(build.site, src.text_lang, src.model, markdown)
+
+
+def render_text(site: Site, text_lang: str, model: Page, markdown: str) -> str:
+    """`text` for any reader of a page's Markdown (the booklet too): publisher filled in,
+    withdrawn names removed."""
+    markdown = publisher.fill(markdown, site.config.identity)
+    rules = page_redactions(site, text_lang, model)
     return redact(markdown, rules) if rules else markdown
 
 
@@ -144,17 +150,18 @@ def view(build: Build, src: Source | None, lang: str, page_url: str, canonical_u
         return urls.relative(context["msme_lang_prefix"] + target, page_url)
 
     context["msme_feed"] = rel_url("feed.xml")
+    context["msme_catalogue"] = urls.relative(dcat.TURTLE, page_url)  # the open-data catalogue (DCAT-AP)
     if key == STORY_LIST or src.listing:
         li = src.listing or cat.listings[0]
         context["listing"] = views.listing(
-            cat, li, ctx, rel_url=rel_url, image_for=lambda e: card_image(site, e, page_url)
+            cat, li, ctx, rel_url=rel_url, image_for=lambda e: views.card_image(site, e, page_url)
         )
     if not is_public(model, site.today):
         when = "scheduled" if model.status == "published" else model.status
         context["msme_preview"] = ctx.labels[f"preview_{when}"].format(date=l10n.date(model.published, lang))
     if isinstance(model, Story) and build.options.generators:
         context["related"] = [
-            views.story_card(e, rel_url(e.path), ctx, card_image(site, e, page_url)) for e in cat.related(key)
+            views.story_card(e, rel_url(e.path), ctx, views.card_image(site, e, page_url)) for e in cat.related(key)
         ]
     if not key.startswith(GENERATED):
         context["figures"] = media.figures(site, key, model, page_url)
@@ -162,6 +169,12 @@ def view(build: Build, src: Source | None, lang: str, page_url: str, canonical_u
         context["charts"] = chart_view(cat, lang)
     elif src.kind == "data":
         context["datasets"] = datasets(cat, page_url)
+    elif src.kind == "events":
+        context["events"] = eventlist.items(eventlist.published(site, lang), ctx, rel_url)
+    if key == STORY_LIST or src.kind == "data":
+        from msme import booklet_site  # here: the booklet renders story text with this module
+
+        context["booklet"] = booklet_site.link(build, lang, page_url)
     return out
 
 
@@ -191,21 +204,6 @@ def switcher(site: Site, path: str) -> list[dict[str, str]]:
         {"name": lang.name, "lang": lang.locale, "link": urls.lang_path(path, lang.locale, default)}
         for lang in site.config.languages
     ]
-
-
-def card_image(site: Site, entry: catalogue.Entry, page_url: str) -> dict[str, Any] | None:
-    """The first picture of a story, at list-card size, or None."""
-    figs = media.figures(site, entry.rel, entry.story, page_url)
-    if not figs:
-        return None
-    width = min(figs[0]["variants"])  # the 240-pixel thumbnail
-    return {
-        **figs[0],
-        "src": figs[0]["variants"][width],
-        "width": width,
-        "height": round(figs[0]["height"] * width / figs[0]["width"]),
-        "lazy": True,
-    }
 
 
 def head(site: Site, src: Source, url: str, path: str) -> dict[str, Any]:
@@ -246,37 +244,50 @@ def chart_view(cat: catalogue.Catalogue, lang: str) -> dict[str, Any]:
 
 
 def datasets(cat: catalogue.Catalogue, page_url: str) -> dict[str, Any]:
-    """DCAT-style description of the two datasets of one language, with download links."""
-    t = l10n.labels(cat.lang, cat.site.config.default.locale)
-    prefix = urls.lang_prefix(cat.lang, cat.site.config.default.locale)
+    """The Data page: every dataset of one language with its fields (from its Table Schema, as
+    the files follow it), download links, a citation, and the catalogue and package links."""
+    config = cat.site.config
+    t = l10n.labels(cat.lang, config.default.locale)
+    prefix = urls.lang_prefix(cat.lang, config.default.locale)
+    modified = opendata.last_modified(cat)
+    publisher = config.identity.publisher
     sets = []
-    for name, fields, count in (
-        ("stories", opendata.STORY_FIELDS, len(cat.entries)),
-        ("events", opendata.EVENT_FIELDS, len(cat.events())),
-    ):
+    for name in opendata.DATASETS:
         downloads = [
             {
                 "format": fmt.upper(),
                 "media": media_type,
                 "url": urls.relative(f"{prefix}data/{name}.{fmt}", page_url),
-                "abs": urls.absolute(cat.site.config.site_url, f"{prefix}data/{name}.{fmt}"),
+                "abs": urls.absolute(config.site_url, f"{prefix}data/{name}.{fmt}"),
             }
-            for fmt, media_type in (("json", "application/json"), ("csv", "text/csv"))
+            for fmt, media_type in opendata.FORMATS.items()
         ]
+        landing = urls.absolute(config.site_url, f"{prefix}data/") + f"#msme-ds-{name}"
         sets.append(
             {
                 "name": name,
                 "title": t[f"data_{name}_title"],
                 "description": t[f"data_{name}_description"],
-                "records": count,
-                "fields": fields,
+                "records": len(opendata.records(name, cat)),
+                "fields": datapackage.field_rows(name, config.locales, t),
+                "source": opendata.source_text(name),
+                "cite": f"{publisher} ({modified[:4]}). {t[f'data_{name}_title']}. {landing}" if modified else "",
                 "downloads": downloads,
             }
         )
     return {
         "sets": sets,
-        "modified": l10n.date(opendata.last_modified(cat) or None, cat.lang),
-        "modified_iso": opendata.last_modified(cat),
+        "modified": l10n.date(modified or None, cat.lang),
+        "modified_iso": modified,
         "licence_url": opendata.LICENCE_URL,
-        "publisher": cat.site.config.identity.publisher,
-    }
+        "publisher": publisher,
+        "cite_intro": t["data_cite_intro"].format(publisher=publisher),
+        "links": [
+            {"title": t["data_catalogue"], "format": "Turtle", "media": "text/turtle",
+             "url": urls.relative(dcat.TURTLE, page_url)},
+            {"title": t["data_catalogue"], "format": "JSON-LD", "media": "application/ld+json",
+             "url": urls.relative(dcat.JSONLD, page_url)},
+            {"title": t["data_package"], "format": "JSON", "media": "application/json",
+             "url": urls.relative(f"{prefix}data/{datapackage.PACKAGE}", page_url)},
+        ],
+    }  # fmt: skip

@@ -96,10 +96,8 @@ def build(config: Path, dest: Path, jobs: int | None = None, env: Mapping[str, s
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(path, target)
         sitemap.write(dest, entries, site_config)
-        from msme.build import BuildOptions  # build imports this module
-
         settings = load_editable(config).get("extra") or {}
-        compressed = pagecache.compressed_folder(config.parent, settings, BuildOptions.from_environ(env).page_cache)
+        compressed = pagecache.compressed_folder(config.parent, settings)
         print(hosting.finish(dest, site_config.site_url, locales, compressed))
         return 0
     finally:

@@ -51,9 +51,16 @@ def organisation(org: model.Organisation, ctx: Context) -> dict[str, str]:
 
 
 def sources(page: model.Page, ctx: Context) -> list[dict[str, str]]:
-    """Source list with a localised note on how sure each one is."""
+    """Source list with a localised note on how sure each one is. A title is the document's own,
+    in its language (`lang`, else the originals'), marked where that is not the page's; a title a
+    translation gives in its own words is in the page's language."""
     return [
-        {"title": s.title, "url": str(s.url), "confidence": ctx.labels["source_confidence"][s.confidence]}
+        {
+            "title": s.title,
+            "lang": "" if s.translated else ctx.foreign(s.lang or ctx.original_lang),
+            "url": str(s.url),
+            "confidence": ctx.labels["source_confidence"][s.confidence],
+        }
         for s in page.sources
     ]
 
@@ -62,7 +69,8 @@ def quotes(
     page: model.Story | model.Event, ctx: Context, roles: dict[str, str], affiliations: dict[str, str] | None = None
 ) -> list[dict[str, str]]:
     """Quotes whose speaker has consented to being quoted (the rest are dropped), each with the
-    `lang` of its words where they are not in the page's language."""
+    `lang` of its words where they are not in the page's language. A quote a translation gives in
+    its own words is in the page's language, and says it is a translation (`translated`: the label)."""
     out = []
     for q in page.quotes:
         rec = ctx.consent.get(q.person)
@@ -73,7 +81,8 @@ def quotes(
         out.append(
             {
                 "text": q.text,
-                "lang": ctx.foreign(q.lang),
+                "lang": "" if q.translated else ctx.foreign(q.lang),
+                "translated": ctx.labels["quote_translated"] if q.translated else "",
                 "name": ctx.person(q.person, ""),  # "" without consent to be named: role alone
                 "role": role,
                 "affiliation": affiliation,
@@ -199,6 +208,7 @@ def data_table(name: str, ctx: Context, data_dir: Path = DATA_DIR) -> dict[str, 
         (
             {
                 **row,
+                **_in_language("note", row.get("note"), ctx),
                 "country_name": l10n.country(row["country"], ctx.lang),
                 "confidence": ctx.labels["source_confidence"].get(row.get("confidence", "sure"), ""),
             }
@@ -207,6 +217,16 @@ def data_table(name: str, ctx: Context, data_dir: Path = DATA_DIR) -> dict[str, 
         key=lambda r: l10n.sort_key(r["country_name"]),
     )
     return {"kind": name, "rows": rows}
+
+
+def _in_language(key: str, value: Any, ctx: Context) -> dict[str, str]:
+    """`key` and `key_lang` (its `lang` attribute) of a data-file value written per language
+    (`{en: …, fr: …}`) or as one text in the originals' language: the page's where the file has it."""
+    if isinstance(value, dict):
+        if value.get(ctx.lang):
+            return {key: str(value[ctx.lang]), f"{key}_lang": ""}
+        value = value.get(ctx.original_lang or "")
+    return {key: str(value or ""), f"{key}_lang": ctx.untranslated if value else ""}
 
 
 def story_card(entry: Any, url: str, ctx: Context, image: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -228,19 +248,9 @@ def story_card(entry: Any, url: str, ctx: Context, image: dict[str, Any] | None 
 
 
 def card_image(site: Any, entry: Any, page_url: str) -> dict[str, Any] | None:
-    """A story's first picture at list-card size (the smallest variant), URLs relative to the
-    page at `page_url`; None without a picture. (site: the validated Site; entry: an Entry.)"""
-    figs = media.figures(site, entry.rel, entry.story, page_url)
-    if not figs:
-        return None
-    width = min(figs[0]["variants"])
-    return {
-        **figs[0],
-        "src": figs[0]["variants"][width],
-        "width": width,
-        "height": round(figs[0]["height"] * width / figs[0]["width"]),
-        "lazy": True,
-    }
+    """A story's first picture at list-card size (`media.thumbnail`), URL relative to the page
+    at `page_url`; None without a picture. (site: the validated Site; entry: an Entry.)"""
+    return media.thumbnail(site, entry.rel, entry.story, page_url)
 
 
 def listing(cat: Any, li: Any, ctx: Context, *, rel_url: Any, image_for: Any) -> dict[str, Any]:
@@ -250,19 +260,17 @@ def listing(cat: Any, li: Any, ctx: Context, *, rel_url: Any, image_for: Any) ->
     image_for(entry) gives a card's picture or None.
     """
     facets = []
-    for kind in cat.offered:
+    for kind, ordered in cat.facet_menu.items():
         values = [
             {
                 "key": key,
-                "label": cat.facet_label(kind, key),
+                "label": label,
                 "count": count,
                 "url": rel_url(f"stories/{kind}/{key.lower()}/"),
                 "current": li.kind == kind and li.key == key,
             }
-            for key, count in cat.facets[kind]
+            for key, label, count in ordered
         ]
-        if kind != "year":
-            values.sort(key=lambda v: l10n.sort_key(v["label"]))
         facets.append({"kind": kind, "heading": ctx.labels[f"facet_{kind}"], "values": values})
     return {
         "heading": ctx.labels["story_list_heading"]
