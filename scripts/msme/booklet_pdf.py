@@ -23,7 +23,7 @@ from typing import Any
 
 from PIL import Image, ImageOps
 
-from msme import booklet, images
+from msme import atomic, booklet, images
 
 SETTINGS = "pdf-ua-1-jpeg-q85-v1"
 JPEG_QUALITY = 85
@@ -98,10 +98,7 @@ def print_photo(source: Path, cache_dir: Path, digest: str) -> bytes:
     out = io.BytesIO()
     clean.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)  # no exif/icc passed on
     data = out.getvalue()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)  # two languages' workers may write the same photo: last one wins whole
+    atomic.write_bytes(target, data)  # two languages' workers may write the same photo: last one wins whole
     return data
 
 
@@ -166,9 +163,7 @@ def produce(job: Job, cache_dir: Path) -> Made:
         return Made(job.lang, pdf, pdf.stat().st_size, facts["pages"], job.stories, True, list(job.warnings))
     data, pages, caught = render(job, cache_dir)
     for path, content in ((pdf, data), (meta, json.dumps({"pages": pages, "lang": job.lang}).encode())):
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(content)
-        os.replace(tmp, path)
+        atomic.write_bytes(path, content)
     warnings = list(job.warnings) + [f"booklet ({job.lang}): WeasyPrint: {w}" for w in caught]
     return Made(job.lang, pdf, len(data), pages, job.stories, False, warnings)
 

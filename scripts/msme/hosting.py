@@ -13,7 +13,6 @@ import hashlib
 import os
 import re
 import shutil
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from pathlib import Path
 import brotli
 import lxml.html
 
-from msme import csp
+from msme import atomic, csp
 from msme.urls import base_path
 
 # Material names its bundles after their content (bundle.a5f9d56c.min.js): safe to keep for a
@@ -221,19 +220,6 @@ COMPRESSORS = {
 }
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
-    """A cache file appears whole or not at all (parallel builds share the cache)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _compressed(data: bytes, suffix: str, cache: Path | None) -> bytes | Path:
     """The compressed copy of `data`: from `cache` (its path, marked used) when an earlier build
     made it, otherwise made now (and kept there)."""
@@ -246,7 +232,7 @@ def _compressed(data: bytes, suffix: str, cache: Path | None) -> bytes | Path:
         return kept
     except FileNotFoundError:
         packed = COMPRESSORS[suffix](data)
-        _write_atomic(kept, packed)
+        atomic.write_bytes(kept, packed)
         return packed
 
 

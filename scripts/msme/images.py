@@ -26,7 +26,7 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
-from msme import cards
+from msme import atomic, cards
 from msme.paths import ROOT
 
 MAX_BYTES = 20 * 1024 * 1024  # a phone photo is 2–8 MB; anything larger is a mistake or a scan
@@ -194,7 +194,7 @@ class DecodeMemo:
         data = {"version": self._version(), "decoded": self.decoded, "hashes": self.hashes}
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            _replace(self.file, json.dumps(data, sort_keys=True).encode("utf-8"))
+            atomic.write_bytes(self.file, json.dumps(data, sort_keys=True).encode("utf-8"))
         except OSError:
             return
         self.changed = False
@@ -251,18 +251,8 @@ def strip_location(path: Path) -> bool:
     with Image.open(io.BytesIO(data)) as check:  # never replace a photo with one still located
         if records_location(check):
             raise ImageProblem(f"{path.name!r}: its position could not be removed; export it again without location")
-    _replace(path, data)
+    atomic.write_bytes(path, data)
     return True
-
-
-def _replace(path: Path, data: bytes) -> None:
-    """Write `path` through a temporary file, so it is never seen half-written."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _jpeg_with_exif(jpeg: bytes, exif: bytes) -> bytes:
@@ -395,7 +385,7 @@ def source_digests(paths: Iterable[Path], cache_dir: Path) -> dict[Path, str]:
         memo[str(path)] = [st.st_size, st.st_mtime_ns, out[path]]
         changed = True
     if changed:
-        _replace(memo_file, json.dumps(memo).encode("utf-8"))
+        atomic.write_bytes(memo_file, json.dumps(memo).encode("utf-8"))
     return out
 
 

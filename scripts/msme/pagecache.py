@@ -37,13 +37,13 @@ import os
 import posixpath
 import re
 import sys
-import tempfile
 import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from msme import atomic
 from msme.paths import DATA_DIR, ROOT
 
 FORMAT = "1"  # bump when an entry's layout changes
@@ -247,17 +247,8 @@ class PageCache:
         self.rendered += 1
         if key is None:
             return
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
         data = zlib.compress(json.dumps(dataclasses.asdict(entry), ensure_ascii=False).encode(), 1)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic.write_bytes(self._path(key), data)
 
     def prune(self) -> int:
         """Remove the entries this build did not use or write; the number removed."""

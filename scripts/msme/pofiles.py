@@ -18,7 +18,7 @@ from typing import Any
 import polib
 import yaml
 
-from msme import model, translations
+from msme import atomic, model, translations
 from msme.content import Problem, SourceFile, file_digest, parse_file, split_lang
 from msme.markdown_reader import parser
 from msme.paths import CONSENT_FILE
@@ -649,7 +649,5 @@ def import_files(
         return planned, problems
     for plan in planned:
         if plan.changed:
-            tmp = plan.path.with_name(f".{plan.path.name}.tmp")
-            tmp.write_text(plan.text, encoding="utf-8")
-            os.replace(tmp, plan.path)  # a reader never sees half a file
+            atomic.write_text(plan.path, plan.text)
     return planned, []
