@@ -70,8 +70,10 @@ def test_lists_are_paginated(large: Build) -> None:
 
 
 def test_search_index_within_budget(small: Build, large: Build) -> None:
-    """Each story adds under 1.5 KiB to its language's index: under 1.5 MiB at 1,000 stories."""
-    size = lambda b: (b.site / "search/search_index.json").stat().st_size  # noqa: E731
+    """Each story adds under 1.5 KiB to its language's index files (manifest, shards, chunks): under
+    1.5 MiB on disk at 1,000 stories; what one search fetches of it is bounded (tests/test_search.py)."""
+    size = lambda b: sum(f.stat().st_size for f in (b.site / "search").glob("*.json"))  # noqa: E731
+    assert size(large) > size(small) > 0  # the index is there, and the stories are in it
     per_story = (size(large) - size(small)) / 190
     assert per_story < SEARCH_BUDGET_PER_STORY, per_story
 
