@@ -191,18 +191,18 @@ def test_filter_in_browser(real_site: Build, browser: object) -> None:
         page.focus("select[name=country]")
         page.keyboard.press("ArrowDown")  # keyboard only: first country in the list
         page.select_option("select[name=country]", "IT")
-        page.wait_for_function("document.querySelector('[role=status]').textContent.length > 0")
-        assert page.inner_text("[role=status]") == "2 historias coinciden."
+        page.wait_for_function("document.querySelector('.msme-filter__status[role=status]').textContent.length > 0")
+        assert page.inner_text(".msme-filter__status[role=status]") == "2 historias coinciden."
         page.select_option("select[name=type]", "joint-research")
-        assert page.inner_text("[role=status]") == "1 historias coinciden."
+        assert page.inner_text(".msme-filter__status[role=status]") == "1 historias coinciden."
         assert "country=IT" in page.url and "type=joint-research" in page.url
         shown = page.eval_on_selector_all(".msme-cards:not([hidden]) .msme-card__title a", "a => a.map(x => x.href)")
         assert len(shown) == 1 and shown[0].endswith("/es/stories/euabout-melograno-vita/")
         page.goto(page.url, wait_until="networkidle")
         assert page.input_value("select[name=type]") == "joint-research"
-        assert page.inner_text("[role=status]") == "1 historias coinciden."
+        assert page.inner_text(".msme-filter__status[role=status]") == "1 historias coinciden."
         page.click("#msme-filter button[type=reset]")
-        page.wait_for_function("document.querySelector('[role=status]').textContent === ''")
+        page.wait_for_function("document.querySelector('.msme-filter__status[role=status]').textContent === ''")
         assert "?" not in page.url
         page.close()
 
