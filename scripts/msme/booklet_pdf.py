@@ -18,12 +18,13 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageOps
 
-from msme import atomic, booklet, images
+from msme import atomic, booklet, images, workers
 
 SETTINGS = "pdf-ua-1-jpeg-q85-v1"
 JPEG_QUALITY = 85
@@ -88,7 +89,7 @@ def print_photo(source: Path, cache_dir: Path, digest: str) -> bytes:
         return target.read_bytes()
     with Image.open(source) as im:
         im.load()
-        clean = images._to_srgb(ImageOps.exif_transpose(im))
+        clean = images.to_srgb(ImageOps.exif_transpose(im))
     if clean.mode == "RGBA":  # print has no transparency: flatten on white paper
         paper = Image.new("RGB", clean.size, (255, 255, 255))
         paper.paste(clean, mask=clean.getchannel("A"))
@@ -169,23 +170,22 @@ def produce(job: Job, cache_dir: Path) -> Made:
 
 
 def _produce_args(args: tuple[Job, Path]) -> Made:
-    try:
-        return produce(*args)
-    except images._Terminated as exc:  # SIGTERM in a pool worker: end now, as the images' workers do
-        os._exit(exc.code)
+    return produce(*args)
 
 
-def run(jobs: list[Job], cache_dir: Path, workers: int | None = None) -> dict[str, Made]:
+def run(jobs: list[Job], cache_dir: Path, processes: int | None = None) -> dict[str, Made]:
     """Every job's PDF, the missing ones rendered in parallel (one process per language)."""
     todo = [j for j in jobs if not (cache_dir / f"{j.key}.pdf").is_file()]
     made = {j.lang: produce(j, cache_dir) for j in jobs if j not in todo}
-    workers = min(workers or os.cpu_count() or 1, len(todo))
-    if workers > 1:
-        with images._pool(workers) as pool:  # the images' pool: stopped cleanly on Ctrl-C/SIGTERM
-            for result in pool.map(_produce_args, [(j, cache_dir) for j in todo], chunksize=1):
-                made[result.lang] = result
-    else:
-        made.update({j.lang: produce(j, cache_dir) for j in todo})
+    processes = min(processes or os.cpu_count() or 1, len(todo))
+    with workers.sigterm_stops():
+        if processes > 1:
+            with workers.pool(processes) as pool:
+                tasks = [(j, cache_dir) for j in todo]
+                for result in pool.map(partial(workers.task, _produce_args), tasks, chunksize=1):
+                    made[result.lang] = result
+        else:
+            made.update({j.lang: produce(j, cache_dir) for j in todo})
     return {j.lang: made[j.lang] for j in jobs}
 
 

@@ -7,7 +7,6 @@ Work runs in a process pool over the machine's cores.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import json
@@ -15,18 +14,16 @@ import math
 import os
 import re
 import shutil
-import signal
 import sys
 import tempfile
-import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
-from msme import atomic, cards
+from msme import atomic, cards, workers
 from msme.paths import ROOT
 
 MAX_BYTES = 20 * 1024 * 1024  # a phone photo is 2–8 MB; anything larger is a mistake or a scan
@@ -278,7 +275,7 @@ def _jpeg_with_exif(jpeg: bytes, exif: bytes) -> bytes:
     return b"".join(out)
 
 
-def _to_srgb(im: Image.Image) -> Image.Image:
+def to_srgb(im: Image.Image) -> Image.Image:
     """Convert any mode and colour profile to 8-bit sRGB (RGBA where the image has transparency)."""
     icc = im.info.get("icc_profile")
     if icc and im.mode in ("RGB", "RGBA", "CMYK", "L"):
@@ -307,7 +304,7 @@ def process_photo(source: Path, widths: tuple[int, ...], out_dir: Path) -> int:
             im.draft("RGB", (math.ceil(sw * scale), math.ceil(sh * scale)))
         im.load()
         ImageOps.exif_transpose(im, in_place=True)  # in place: an upright photo is not copied
-        clean = _to_srgb(im)  # may be `im` itself, so used before the file closes
+        clean = to_srgb(im)  # may be `im` itself, so used before the file closes
         written = 0
         for width, variant in variants(clean, widths):
             target = out_dir / f"{width}.webp"
@@ -425,69 +422,9 @@ def _produce_safely(args: tuple[Job, Path]) -> tuple[int, str]:
     job, dest = args
     try:
         return _produce(job, dest), ""
-    except _Terminated as exc:  # in a pool worker: its temporary folder is gone, so end now
-        os._exit(exc.code)
-    except Exception as exc:
+    except Exception as exc:  # SIGTERM's Terminated is a SystemExit: workers.task ends the worker
         where = job.source if isinstance(job, PhotoJob) else job.site_path
         return 0, f"{where}: {exc.__class__.__name__}: {exc}"
-
-
-class _Terminated(SystemExit):
-    """SIGTERM in a pool worker (SystemExit: an idle worker exits quietly)."""
-
-
-def _terminated(signum: int, frame: object) -> None:
-    signal.signal(signum, signal.SIG_IGN)  # a second SIGTERM must not cut the cleanup short
-    raise _Terminated(128 + signum)
-
-
-def _init_worker() -> None:
-    """A pool worker leaves Ctrl-C to the build, which stops it; SIGTERM removes its unfinished
-    output before it exits."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _terminated)
-
-
-def _interrupted(signum: int, frame: object) -> None:
-    signal.signal(signum, signal.SIG_IGN)  # once: stopping the workers must not be cut short
-    raise SystemExit(128 + signum)
-
-
-@contextlib.contextmanager
-def _sigterm_stops() -> Iterator[None]:
-    """SIGTERM stops the run as Ctrl-C does (an exception, so unfinished outputs are removed)."""
-    if threading.current_thread() is not threading.main_thread():  # only there can Python catch it
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, _interrupted)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-@contextlib.contextmanager
-def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
-    """A process pool that, when the run stops early (Ctrl-C, SIGTERM, an error), cancels what is
-    queued and terminates its workers, leaving no process behind."""
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker)
-    try:
-        yield pool
-    except BaseException:
-        # ProcessPoolExecutor has no public way to stop running workers before Python 3.14.
-        procs, manager = list((pool._processes or {}).values()), pool._executor_manager_thread
-        pool.shutdown(wait=False, cancel_futures=True)
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            proc.join(timeout=10)
-            if proc.is_alive():
-                proc.kill()
-                proc.join()
-        if manager is not None:  # done before exit, or its exit hook races with its cleanup
-            manager.join(timeout=10)
-        raise
-    pool.shutdown()
 
 
 @dataclass
@@ -527,7 +464,7 @@ def _progress(total: int) -> Callable[[], None]:
     return advance
 
 
-def run(jobs: Iterable[Job], site_dir: Path, cache_dir: Path, workers: int | None = None) -> Stats:
+def run(jobs: Iterable[Job], site_dir: Path, cache_dir: Path, processes: int | None = None) -> Stats:
     """Produce every job (from cache when possible) and place its outputs in site_dir."""
     jobs = list(dict.fromkeys(jobs))
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -538,12 +475,12 @@ def run(jobs: Iterable[Job], site_dir: Path, cache_dir: Path, workers: int | Non
     todo = list({dest: (job, dest) for job, dest in keyed if not dest.is_dir()}.values())
     stats = Stats(skipped=len(keyed) - len(todo))
     advance = _progress(len(todo))
-    workers = workers or os.cpu_count() or 1
+    processes = processes or os.cpu_count() or 1
     results = []
-    with _sigterm_stops():
-        if len(todo) > 1 and workers > 1:
-            with _pool(min(workers, len(todo))) as pool:
-                for result in pool.map(_produce_safely, todo, chunksize=1):
+    with workers.sigterm_stops():
+        if len(todo) > 1 and processes > 1:
+            with workers.pool(min(processes, len(todo))) as pool:
+                for result in pool.map(partial(workers.task, _produce_safely), todo, chunksize=1):
                     results.append(result)
                     advance()
         else:
