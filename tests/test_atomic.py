@@ -31,3 +31,24 @@ def test_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.Mon
         atomic.write_text(target, "half")
     assert target.read_text(encoding="utf-8") == "kept"
     assert [p.name for p in tmp_path.iterdir()] == ["entry.json"]  # the temporary file is gone
+
+
+def test_link_or_copy_replaces_the_target_and_never_writes_into_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept, target = tmp_path / "cache/variant.webp", tmp_path / "site/a/variant.webp"
+    kept.parent.mkdir()
+    target.parent.mkdir(parents=True)
+    kept.write_bytes(b"cached bytes")
+    target.write_bytes(b"last build's")
+    atomic.link_or_copy(kept, target)
+    assert target.read_bytes() == b"cached bytes" and target.stat().st_ino == kept.stat().st_ino
+    atomic.write_bytes(target, b"rewritten")  # a later writer replaces the link
+    assert kept.read_bytes() == b"cached bytes"
+
+    def other_file_system(src: object, dst: object) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(atomic.os, "link", other_file_system)
+    atomic.link_or_copy(kept, target)
+    assert target.read_bytes() == b"cached bytes" and target.stat().st_ino != kept.stat().st_ino

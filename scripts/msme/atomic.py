@@ -4,6 +4,7 @@ never sees half a file, and an interrupted write leaves the old file in place.""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -31,3 +32,14 @@ def write_bytes(target: Path, data: bytes) -> None:
 def write_text(target: Path, text: str) -> None:
     """`write_bytes` of UTF-8 text."""
     write_bytes(target, text.encode("utf-8"))
+
+
+def link_or_copy(kept: Path, target: Path) -> None:
+    """Put the file `kept` (in a cache) at `target`: a hard link, no bytes copied, when both are
+    on one file system, else a copy. Safe because nothing rewrites a site's file in place (MkDocs,
+    the builder and `hosting.precompress` replace files), so the cache's copy cannot change."""
+    target.unlink(missing_ok=True)
+    try:
+        os.link(kept, target)
+    except OSError:
+        shutil.copyfile(kept, target)

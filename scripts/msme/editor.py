@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from msme import csp, l10n, model
+from msme import atomic, csp, l10n, model
 from msme.scaffold import GUIDE_TEXT, RECAP_TEXT, STORY_TEXT
 from msme.vocab import Vocab
 
@@ -306,7 +306,7 @@ def write(site_dir: Path, tools: Path, cfg: dict[str, Any]) -> Path:
     # tarball; dot files are msme.vendor's bookkeeping.
     for src in sorted(code.iterdir()):
         if not src.name.startswith("."):
-            _link_or_copy(src, out / src.name)
+            atomic.link_or_copy(src, out / src.name)
     settings = {
         "defaultLocale": cfg["i18n"]["default_locale"],
         "depths": page_depths(),
@@ -330,12 +330,3 @@ class _PlainDumper(yaml.SafeDumper):
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
-
-
-def _link_or_copy(src: Path, dst: Path) -> None:
-    """Hard-link the large bundle when possible: it never changes between builds."""
-    dst.unlink(missing_ok=True)
-    try:
-        dst.hardlink_to(src)
-    except OSError:
-        shutil.copyfile(src, dst)

@@ -12,7 +12,6 @@ import gzip
 import hashlib
 import os
 import re
-import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -236,15 +235,6 @@ def _compressed(data: bytes, suffix: str, cache: Path | None) -> bytes | Path:
         return packed
 
 
-def _link_or_copy(kept: Path, target: Path) -> None:
-    """A hard link (no bytes copied) when the cache and the site share a file system. Safe: the
-    site's files are replaced, never rewritten in place (MkDocs and `precompress` unlink first)."""
-    try:
-        os.link(kept, target)
-    except OSError:
-        shutil.copyfile(kept, target)
-
-
 def _prune(cache: Path, started: float) -> None:
     """Drop the compressed copies the build just finished did not use."""
     for path in cache.glob("*/*"):
@@ -269,7 +259,7 @@ def precompress(site_dir: Path, cache: Path | None = None) -> tuple[int, int]:
             packed = _compressed(data, suffix, cache)
             target.unlink(missing_ok=True)  # never write through a link into the cache
             if isinstance(packed, Path):
-                _link_or_copy(packed, target)
+                atomic.link_or_copy(packed, target)
                 written += target.stat().st_size
             else:
                 target.write_bytes(packed)

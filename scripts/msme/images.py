@@ -497,11 +497,14 @@ def run(jobs: Iterable[Job], site_dir: Path, cache_dir: Path, processes: int | N
             stats.bytes_in += job.source.stat().st_size
     if stats.errors:
         return stats
+    folders: set[Path] = set()
     for job, dest in keyed:
         for cached, site_rel in job.outputs().items():
             target = site_dir / site_rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(dest / cached, target)
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            atomic.link_or_copy(dest / cached, target)
     return stats
 
 
