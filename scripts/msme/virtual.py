@@ -7,6 +7,7 @@ all languages and carries hreflang alternates like any translated page.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from msme import eventlist, l10n, model
@@ -39,8 +40,17 @@ def specs(cat: Catalogue) -> list[Spec]:
     return out
 
 
-def page_model(spec: Spec, cat: Catalogue) -> model.GenericPage:
-    """Title and summary of a generated page in the catalogue's language (unique per page)."""
+def listing_counts(cat: Catalogue) -> Counter[tuple[str, str]]:
+    """How many stories each list shows: ("all", "") and every (facet, value)."""
+    counts: Counter[tuple[str, str]] = Counter({("all", ""): len(cat.entries)})
+    for kind in {li.kind for li in cat.listings if li.kind != "all"}:
+        counts.update((kind, value) for e in cat.entries for value in set(e.values(kind)))
+    return counts
+
+
+def page_model(spec: Spec, cat: Catalogue, counts: Counter[tuple[str, str]]) -> model.GenericPage:
+    """Title and summary of a generated page in the catalogue's language (unique per page);
+    `counts`: the catalogue's listing_counts."""
     t = l10n.labels(cat.lang, cat.site.config.default.locale)
     if spec.kind == "map":
         title, summary = t["map_title"], t["map_summary"]
@@ -50,7 +60,7 @@ def page_model(spec: Spec, cat: Catalogue) -> model.GenericPage:
         title, summary = t["event_list_title"], t["event_list_summary"]
     else:
         li = spec.listing
-        count = sum(1 for e in cat.entries if li.kind == "all" or li.key in e.values(li.kind))
+        count = counts[("all", "") if li.kind == "all" else (li.kind, li.key)]
         if li.kind == "all":
             title, summary = t["story_list_title"], t["story_list_summary"].format(count=count)
         else:
@@ -67,6 +77,7 @@ def register(site: Site, catalogues: dict[str, Catalogue]) -> list[Spec]:
     """Add every generated page, in every language, to the site's pages; return the specs."""
     found = specs(catalogues[site.config.default.locale])
     for lang, cat in catalogues.items():
+        counts = listing_counts(cat)
         for spec in found:
-            site.pages[(lang, spec.key)] = page_model(spec, cat)
+            site.pages[(lang, spec.key)] = page_model(spec, cat, counts)
     return found
