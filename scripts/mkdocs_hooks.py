@@ -15,6 +15,7 @@ inside the default's on_post_build at priority -100), re-running every event. So
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sys
 from pathlib import Path
@@ -31,10 +32,10 @@ from mkdocs.structure.pages import Page
 sys.path.insert(0, str(Path(__file__).parent))
 
 from msme import build as core
-from msme import csp, pagecache, pageview, sanitize, search
+from msme import csp, pagecache, pagereuse, pageview, sanitize, search
 
 log = logging.getLogger("mkdocs.hooks.msme")
-_state: dict[str, core.Build] = {}
+_state: dict[str, Any] = {}
 
 
 def _i18n(config: MkDocsConfig, *, build: list[str] | None = None, menu: list | None = None) -> tuple[str, bool]:
@@ -56,6 +57,10 @@ def _build() -> core.Build:
     return _state["build"]
 
 
+def _reuse() -> pagereuse.Reuse:
+    return _state["reuse"]
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Prepare the build once: any problem stops it with the full list."""
     if _i18n(config)[1] and "build" in _state:
@@ -70,16 +75,19 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         log.info(warning)
     _i18n(config, build=build.languages())
     _state["build"] = build
+    _state["reuse"] = pagereuse.Reuse(build, config.nav)
     return config
 
 
 @event_priority(0)
 def _published_only(files: Files, config: MkDocsConfig) -> Files:
-    """Drop the files of docs/ the site does not publish; theme files pass."""
-    for file in list(files):
-        if file.src_dir == config.docs_dir and not _build().publishes(file.src_uri):
-            files.remove(file)
-    return files
+    """Drop the files of docs/ the site does not publish, and the Markdown files of the pages
+    taken from the page cache by their inputs (msme.pagereuse); theme files pass."""
+    build, docs = _build(), config.docs_dir
+    published = [f for f in files if f.src_dir != docs or build.publishes(f.src_uri)]
+    pages = [f.src_uri for f in published if f.src_dir == docs and f.is_documentation_page()]
+    reused = _reuse().docs(_i18n(config)[0], pages, Path(config.site_dir))
+    return Files([f for f in published if f.src_dir != docs or f.src_uri not in reused])
 
 
 @event_priority(-110)
@@ -87,6 +95,8 @@ def _generated_pages(files: Files, config: MkDocsConfig) -> Files:
     """Add the language's list, facet, map, data and events pages; MkDocs renders them like any page."""
     build, lang = _build(), _i18n(config)[0]
     for src_uri, spec in build.generated(lang).items():
+        if _reuse().generated(lang, src_uri, Path(config.site_dir)):
+            continue
         file = File.generated(config, src_uri, content="")
         file.dest_uri = build.generated_dest(lang, spec)  # MkDocs would derive it from the suffixed name
         files.append(file)
@@ -128,7 +138,12 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         lang, page.file.src_uri, page.url, markdown=markdown, meta=page.meta, view=view.context, links=links
     )
     cached = build.pages.load(key)
-    page.__dict__["msme_cache"] = (key, cached)
+    # Its HTML is read again when the page is written: MkDocs holds every page between its two
+    # loops, and 10,000 stored pages held at once would not fit the memory budget.
+    page.__dict__["msme_cache"] = (key, None if cached is None else dataclasses.replace(cached, html=""))
+    input_key = _reuse().key_of(lang, src, page.file.src_uri)
+    build.pages.remember(input_key, key if cached is not None else None)
+    page.__dict__["msme_inputs"] = input_key
     if cached is not None:  # its state recorded where rendering would record it: same order
         page.meta["template"] = pagecache.TEMPLATE
         pagecache.replay(build, lang, page.url, cached)
@@ -164,7 +179,7 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object
     build, lang = _build(), _i18n(config)[0]
     cached = page.__dict__.get("msme_cache", (None, None))[1]
     if cached is not None:
-        context[pagecache.CONTEXT_KEY] = Markup(cached.html)
+        context[pagecache.CONTEXT_KEY] = Markup(build.pages.html(page.__dict__["msme_cache"][0]))
         return context
     src = page.__dict__.get("msme")
     view = page.__dict__.pop("msme_view", None)
@@ -188,11 +203,13 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
         entry = pagecache.Entry(
             output,
             page.url,
+            page.file.dest_uri,
             sorted(page.present_anchor_ids or ()),
             {file.src_uri: dict(links) for file, links in (page.links_to_anchors or {}).items()},
             pagecache.capture(build, _i18n(config)[0], page.url),
         )
         build.pages.store(key, entry)
+        build.pages.remember(page.__dict__.get("msme_inputs"), key)
     return output
 
 

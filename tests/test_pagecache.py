@@ -25,6 +25,7 @@ LANGS = [
     {"locale": "fr", "name": "Français", "build": True},
 ]
 CHANGED = "stories/fictional-0003"  # the story the incremental build sees changed
+EDITED = "stories/fictional-0005"  # the story whose text alone changes next
 CLEAN = {"MSME_BUILD": BuildOptions(page_cache=False).to_json()}
 
 
@@ -35,6 +36,12 @@ def _files(site: Path) -> dict[str, str]:
         for p in site.rglob("*")
         if p.is_file()
     }
+
+
+def _reused(result: Build) -> int:
+    """How many pages the build took from the cache before MkDocs read them (msme.pagereuse)."""
+    found = re.findall(r"(\d+) of them never read by MkDocs", result.output)
+    return int(found[0]) if found else 0
 
 
 def _counts(result: Build) -> tuple[int, int]:
@@ -99,6 +106,12 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     out["changed_files"] = _files(project / "site")
     out["rerendered"] = {url for path, url in _entries(project).items() if path not in before}
     out["dependents"] = _dependents(project)
+    before = set(_entries(project))
+    story = project / "docs" / EDITED / "index.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nOne more fictional sentence.\n", encoding="utf-8")
+    out["edited"] = _ok(build(project))
+    out["edited_files"] = _files(project / "site")
+    out["edited_rendered"] = {url for path, url in _entries(project).items() if path not in before}
     out["clean"] = _ok(build(project, CLEAN))
     out["clean_files"] = _files(project / "site")
     return out
@@ -123,11 +136,25 @@ def test_one_story_changed_renders_its_dependents(builds: dict) -> None:
     assert (rendered, cached) == (len(dependents), total - len(dependents))
 
 
+def test_text_edit_reuses_every_other_page_unread(builds: dict) -> None:
+    """After a change to one story's text alone, only that page is rendered, and the pages no
+    other page links to, outside the nav, are written from the cache without MkDocs reading them;
+    a change to what lists show (the retitle) reuses none that way."""
+    total = _counts(builds["cold"])[0]
+    assert builds["edited_rendered"] == {EDITED + "/"}
+    assert _counts(builds["edited"]) == (1, total - 1)
+    reused = _reused(builds["edited"])
+    assert total // 2 < reused < total - 1  # the story lists, nav and linked pages went through MkDocs
+    assert _reused(builds["unchanged"]) >= reused
+    assert _reused(builds["changed"]) == 0
+
+
 def test_incremental_output_equals_clean_build(builds: dict) -> None:
-    """Every file of the incremental build is byte for byte the clean build's."""
+    """Every file of the incremental builds is byte for byte the clean build's."""
     assert _counts(builds["clean"])[1] == 0
-    assert builds["changed_files"] == builds["clean_files"]
+    assert builds["edited_files"] == builds["clean_files"]
     assert builds["changed_files"] != builds["cold_files"]  # the change did reach the site
+    assert builds["edited_files"] != builds["changed_files"]
 
 
 def test_template_change_renders_everything(builds: dict, tmp_path: Path) -> None:
@@ -185,7 +212,9 @@ def test_store_load_prune(tmp_path: Path) -> None:
     """Entries are written whole, read back with their state, and pruned when a build of the whole
     site did not use them."""
     cache = pagecache.PageCache(tmp_path, "d")
-    entry = pagecache.Entry("<p>x</p>", "a/", ["top"], {"b.md": {"s": "b/#s"}}, {"search_records": [{"t": 1}]})
+    entry = pagecache.Entry(
+        "<p>x</p>", "a/", "a/index.html", ["top"], {"b.md": {"s": "b/#s"}}, {"search_records": [{"t": 1}]}
+    )
     cache.store("ab" + "0" * 62, entry)
     assert cache.load("ab" + "0" * 62) == entry
     assert cache.load("cd" + "0" * 62) is None

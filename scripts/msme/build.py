@@ -170,8 +170,9 @@ class Build:
     specs: list[virtual.Spec]
     published: set[str] = field(default_factory=set)  # docs files built pages link (publication)
     templates: Path | None = None  # the theme's custom templates (the client filter's card partial)
-    sitemap: list[tuple[str, list[dict[str, str]]]] = field(default_factory=list)
-    fallbacks: dict[str, set[str]] = field(default_factory=dict)  # lang -> paths shown in the original
+    # (lang, page URL) -> [default-language path, sitemap entry or None for a fallback], from
+    # `pageview.view`; plain JSON, so a page reused from the cache records it again (msme.pagereuse)
+    page_records: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
     not_found: bytes | None = None  # the default language's 404 page, restored at the root
     booklets: dict[str, Any] | None = None  # lang -> the booklet PDF once made (msme.booklet_site)
     pages: pagecache.PageCache | None = None  # the per-page output cache (counts pages when off)
@@ -208,12 +209,18 @@ class Build:
         """Whether a file of docs/ goes into the site as it is (msme.publication)."""
         return publishes(self.site, src_uri, self.published)
 
-    def record(self, lang: str, path: str, sitemap_entry: tuple[str, list[dict[str, str]]] | None) -> None:
-        """Note a rendered page: a fallback (`sitemap_entry` None) or a sitemap entry."""
-        if sitemap_entry is None:
-            self.fallbacks.setdefault(lang, set()).add(path)
-        elif self.options.owns(lang):
-            self.sitemap.append(sitemap_entry)
+    def record(self, lang: str, url: str, path: str, sitemap_entry: tuple[str, list[dict[str, str]]] | None) -> None:
+        """Note the page at `url` in `lang`: its sitemap entry, or None for a fallback."""
+        self.page_records[(lang, url)] = [path, sitemap_entry]
+
+    @property
+    def sitemap(self) -> list[tuple[str, list[dict[str, str]]]]:
+        """The sitemap entries of the pages of the languages this process renders."""
+        return [
+            (entry[0], entry[1])
+            for (lang, _url), (_path, entry) in self.page_records.items()
+            if entry is not None and self.options.owns(lang)
+        ]
 
 
 def prepare(

@@ -46,13 +46,13 @@ from typing import Any
 from msme import atomic
 from msme.paths import DATA_DIR, ROOT
 
-FORMAT = "1"  # bump when an entry's layout changes
+FORMAT = "2"  # bump when an entry's layout changes
 TEMPLATE = "msme-cached.html"  # prints `CONTEXT_KEY` as it is
 CONTEXT_KEY = "msme_cached_html"
 DEFAULT_FOLDER = ".cache/pages"
 # Per-page state other features record on the `Build` while a page renders, each a dict keyed by
 # (language, page URL): stored with the page and put back on a hit.
-STATE = ("search_records",)
+STATE = ("search_records", "page_records")
 # The build options that do not change a page: where it is rendered and whether it is cached.
 NEUTRAL_OPTIONS = ("only_langs", "page_cache")
 CODE = (ROOT / "scripts",)
@@ -70,6 +70,7 @@ class Entry:
 
     html: str
     url: str = ""  # the page's URL in the site (what a test or a reader of the cache sees)
+    dest: str = ""  # the file it is written to, relative to the site folder
     anchors: list[str] = dataclasses.field(default_factory=list)  # ids the page defines
     anchor_links: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)  # src_uri -> anchor -> url
     state: dict[str, Any] = dataclasses.field(default_factory=dict)  # STATE name -> the page's value
@@ -191,6 +192,7 @@ class PageCache:
         self.navs: dict[str, str] = {}
         self.rendered = 0
         self.hits = 0
+        self.reused = 0  # hits found by their inputs, before MkDocs read the page (msme.pagereuse)
 
     def nav(self, lang: str, items: Iterable[Any]) -> None:
         """Record the navigation of `lang`, which static-i18n builds next."""
@@ -229,6 +231,10 @@ class PageCache:
     def _path(self, key: str) -> Path:
         return self.folder / "html" / key[:2] / key
 
+    def html(self, key: str) -> str:
+        """The HTML of the entry `key`, which this build has loaded before (no count, no mark)."""
+        return json.loads(zlib.decompress(self._path(key).read_bytes()))["html"]
+
     def load(self, key: str | None) -> Entry | None:
         """The stored page for `key` (counted as a hit and marked used), or None."""
         if key is None:
@@ -241,6 +247,38 @@ class PageCache:
             return None
         self.hits += 1
         return Entry(**raw)
+
+    def _input_path(self, input_key: str) -> Path:
+        return self.folder / "inputs" / input_key[:2] / input_key
+
+    def remember(self, input_key: str | None, key: str | None) -> None:
+        """Note that the page whose inputs hash to `input_key` rendered as the entry `key`."""
+        if not (self.enabled and input_key and key):
+            return
+        path = self._input_path(input_key)
+        try:
+            if path.read_text(encoding="ascii") == key:
+                os.utime(path)  # used by this build: kept by the pruning
+                return
+        except (OSError, ValueError):
+            pass
+        atomic.write_text(path, key)
+
+    def reuse(self, input_key: str | None) -> Entry | None:
+        """The stored page whose inputs hash to `input_key`, or None."""
+        if not (self.enabled and input_key):
+            return None
+        path = self._input_path(input_key)
+        try:
+            key = path.read_text(encoding="ascii")
+            os.utime(path)
+        except (OSError, ValueError):
+            return None
+        entry = self.load(key)
+        if entry is not None:
+            self.hits -= 1  # counted as reused, not as a hit of MkDocs' loop
+            self.reused += 1
+        return entry
 
     def store(self, key: str | None, entry: Entry) -> None:
         """Keep a rendered page (atomically: a temporary file renamed over the entry)."""
@@ -256,7 +294,7 @@ class PageCache:
         if not (self.enabled and self.prune_unused):
             return removed
         cutoff = self.started - 1  # mtimes may be rounded to the second
-        for path in (self.folder / "html").glob("*/*"):
+        for path in (*(self.folder / "html").glob("*/*"), *(self.folder / "inputs").glob("*/*")):
             try:
                 if path.stat().st_mtime < cutoff:
                     path.unlink()
@@ -268,8 +306,10 @@ class PageCache:
     def finish(self) -> str:
         """Prune; the build log's line."""
         removed = self.prune()
-        line = f"pages: {self.rendered} rendered, {self.hits} from cache"
-        return line + (f" ({removed} unused entries removed)" if removed else "")
+        notes = [f"{self.reused} of them never read by MkDocs"] if self.reused else []
+        notes += [f"{removed} unused entries removed"] if removed else []
+        line = f"pages: {self.rendered} rendered, {self.hits + self.reused} from cache"
+        return line + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def compressed_folder(root: Path, settings: Mapping[str, Any]) -> Path:

@@ -66,6 +66,11 @@ def source(build: Build, lang: str, src_uri: str) -> Source | None:
     )
 
 
+def reads_every_story(src: Source) -> bool:
+    """Whether the page shows what every story's text makes: the booklet's link and size."""
+    return src.key == STORY_LIST or src.kind == "data"
+
+
 def meta(src: Source) -> dict[str, Any]:
     """The page's metadata as templates read it (`page.meta`): the validated model, not the raw
     front matter. Material prints `title` and `description` unescaped, so they are escaped
@@ -137,11 +142,11 @@ def view(build: Build, src: Source | None, lang: str, page_url: str, canonical_u
         context["msme_notice"] = ctx.labels["fallback_notice"].format(
             language=l10n.language_name(lang, lang), original=l10n.language_name(default, lang)
         )
-        build.record(lang, path, None)
+        build.record(lang, page_url, path, None)
     else:
         out.alternates = alternates(site, key, path)
         if canonical_url:
-            build.record(lang, path, (canonical_url, out.alternates))
+            build.record(lang, page_url, path, (canonical_url, out.alternates))
     context["msme_head"] = head(site, src, out.canonical_url or urls.absolute(site.config.site_url, page_url), path)
     out.switcher = switcher(site, path)
     cat = build.catalogues.get(lang) or build.catalogues[default]  # a worker's other languages
@@ -171,7 +176,7 @@ def view(build: Build, src: Source | None, lang: str, page_url: str, canonical_u
         context["datasets"] = datasets(cat, page_url)
     elif src.kind == "events":
         context["events"] = eventlist.items(eventlist.published(site, lang), ctx, rel_url)
-    if key == STORY_LIST or src.kind == "data":
+    if reads_every_story(src):
         from msme import booklet_site  # here: the booklet renders story text with this module
 
         context["booklet"] = booklet_site.link(build, lang, page_url)
