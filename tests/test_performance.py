@@ -194,6 +194,32 @@ def test_list_pages_grow_linearly(catalogues: tuple[catalogue.Catalogue, catalog
     assert cards[1] == pytest.approx(per_story * len(large.entries))
 
 
+def test_generated_pages_read_each_story_a_bounded_number_of_times(
+    catalogues: tuple[catalogue.Catalogue, catalogue.Catalogue], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Titling the generated pages (their story counts) reads each story's facet values a fixed
+    number of times, not once per list page: 4× the stories, 4× the reads."""
+    from msme import virtual
+
+    reads = []
+    for cat in catalogues:
+        assert cat.listings  # made (and memoised) by the catalogue before any page is titled
+        calls = [0]
+        values = catalogue.Entry.values
+
+        def counted(entry: catalogue.Entry, kind: str, calls: list[int] = calls, values=values) -> tuple[str, ...]:
+            calls[0] += 1
+            return values(entry, kind)
+
+        monkeypatch.setattr(catalogue.Entry, "values", counted)
+        counts = virtual.listing_counts(cat)
+        for spec in virtual.specs(cat):
+            virtual.page_model(spec, cat, counts)
+        monkeypatch.undo()
+        reads.append(calls[0] / len(cat.entries))
+    assert 0 < reads[1] <= reads[0] <= len(catalogues[1].offered)
+
+
 def test_files_grow_linearly(small: Build, large: Build) -> None:
     """Each story adds the same files whatever the size of the site: its own folder's files, its
     card, and list pages (one per PER_PAGE stories per facet value)."""
