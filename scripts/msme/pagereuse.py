@@ -14,7 +14,8 @@ a hash of what its view and text are made from:
 
 A page whose input key is stored is written as it was, at once, and its Markdown files are taken out of
 MkDocs' file list before static-i18n sorts them, so neither reads them. Never taken out:
-pages in the navigation (every page shows their titles), pages another page links (MkDocs
+pages in the navigation (every page shows their titles; with no `nav` in mkdocs.yml that is
+every page, so nothing is reused this way), pages another page links (MkDocs
 checks those links), and pages that show what every story's text makes (`pageview.
 reads_every_story`: the booklet's size). Editing one story's text then leaves every other
 page's input key unchanged; editing what lists show (its title, country, ...) changes the
@@ -74,11 +75,13 @@ class Reuse:
     def __init__(self, build: Any, nav: Any) -> None:
         self.build = build
         site = build.site
-        self.content = content_digest(site) if build.pages is not None and build.pages.enabled else ""
+        # Without a `nav` in mkdocs.yml MkDocs lists every page in the navigation: none may be left out.
+        enabled = nav is not None and build.pages is not None and build.pages.enabled
+        self.content = content_digest(site) if enabled else ""
         self.digests = {(sf.lang, sf.original_rel): sf.digest for sf in site.files}
         locales, default = site.config.locales, build.default
         linked = {split_lang(p, locales, default)[1] for p in build.published if p.endswith(".md")}
-        self.kept = nav_files(nav) | linked
+        self.kept = nav_files(nav) | linked | {"index.md"}  # static-i18n needs each language's home page
         self.folders: set[Path] = set()  # folders of the site this build has made
 
     def input_key(self, lang: str, name: str, original: str | None = None) -> str | None:
