@@ -203,7 +203,13 @@ def photos_rate(folder: Path, count: int) -> str:
     return f"{photos_per_second(sources):.2f} photos/s ({count} photos of 4000×3000, cold, {os.cpu_count()} cores)"
 
 
-Runs = dict[str, tuple[float, float]]  # build name -> (seconds, peak MiB)
+class Runs(dict[str, tuple[float, float]]):
+    """Build name -> (seconds, peak MiB); each line is printed as it comes (a run at 10,000
+    stories takes most of an hour)."""
+
+    def __setitem__(self, name: str, value: tuple[float, float]) -> None:
+        super().__setitem__(name, value)
+        print(f"  {name}: {value[0]:.1f} s, {value[1]:.0f} MiB", flush=True)
 
 
 def build_runs(ours: Path, stock: Path, tmp: Path, *, no_booklet: bool, parallel: bool) -> Runs:
@@ -214,7 +220,8 @@ def build_runs(ours: Path, stock: Path, tmp: Path, *, no_booklet: bool, parallel
     # remade whenever a story changes, minutes at 1,000 stories, and would hide the page pipeline.
     base = {"booklet": False} if no_booklet else {}
     full = options_env(**base)
-    runs = {"cold build (empty image and page caches)": timed_build(ours, site, full)}
+    runs = Runs()
+    runs["cold build (empty image and page caches)"] = timed_build(ours, site, full)
     runs["nothing changed (page cache)"] = timed_build(ours, site, full)
     edit_story(docs / "stories/fictional-0000/index.md")
     runs["one story changed (page cache)"] = timed_build(ours, site, full)

@@ -45,9 +45,18 @@ class Site:
         """Default-language files that parsed."""
         return [f for f in self.files if f.is_original and f.problem is None]
 
+    def translation_files(self) -> dict[str, dict[str, SourceFile]]:
+        """Every translation file, by its original's path and language (one pass: a loop over
+        originals asks for each original's translations)."""
+        out: dict[str, dict[str, SourceFile]] = {}
+        for f in self.files:
+            if not f.is_original:
+                out.setdefault(f.original_rel, {})[f.lang] = f
+        return out
+
     def translations(self, original_rel: str) -> dict[str, SourceFile]:
         """Translation files of one original, by language."""
-        return {f.lang: f for f in self.files if f.original_rel == original_rel and not f.is_original}
+        return self.translation_files().get(original_rel, {})
 
 
 def stand_ins(site: Site, lang: str, page: model.Page) -> dict[str, str]:

@@ -41,10 +41,11 @@ def status(site: Site, only: Callable[[str], bool] = lambda rel: True) -> list[L
     """Per non-default language: originals with no translation, translations of an older original."""
     report = []
     originals = [o for o in site.originals() if only(o.rel)]
+    translated = site.translation_files()
     for lang in site.config.locales[1:]:
         st = LanguageStatus(lang)
         for orig in originals:
-            tr = site.translations(orig.rel).get(lang)
+            tr = translated.get(orig.rel, {}).get(lang)
             if tr is None:
                 st.missing.append(orig.rel)
             elif tr.meta.get("translation_of") != orig.digest:
