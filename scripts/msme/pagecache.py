@@ -235,18 +235,21 @@ class PageCache:
         """The HTML of the entry `key`, which this build has loaded before (no count, no mark)."""
         return json.loads(zlib.decompress(self._path(key).read_bytes()))["html"]
 
-    def load(self, key: str | None) -> Entry | None:
-        """The stored page for `key` (counted as a hit and marked used), or None."""
-        if key is None:
-            return None
+    def _read(self, key: str) -> Entry | None:
+        """The stored page for `key`, marked used, or None."""
         path = self._path(key)
         try:
             raw = json.loads(zlib.decompress(path.read_bytes()))
             os.utime(path)  # used by this build: kept by the pruning
         except (OSError, ValueError, zlib.error):
             return None
-        self.hits += 1
         return Entry(**raw)
+
+    def load(self, key: str | None) -> Entry | None:
+        """The stored page for `key` (counted as a hit and marked used), or None."""
+        entry = None if key is None else self._read(key)
+        self.hits += entry is not None
+        return entry
 
     def _input_path(self, input_key: str) -> Path:
         return self.folder / "inputs" / input_key[:2] / input_key
@@ -274,10 +277,8 @@ class PageCache:
             os.utime(path)
         except (OSError, ValueError):
             return None
-        entry = self.load(key)
-        if entry is not None:
-            self.hits -= 1  # counted as reused, not as a hit of MkDocs' loop
-            self.reused += 1
+        entry = self._read(key)
+        self.reused += entry is not None
         return entry
 
     def store(self, key: str | None, entry: Entry) -> None:
